@@ -1,0 +1,42 @@
+#pragma once
+// Nothing half-written: outputs go to "<name>.tmp" beside the target and are renamed into
+// place only when every file of the batch was written and synced.
+#include <filesystem>
+#include <vector>
+
+#include "fwprov/core/bytes.hpp"
+
+namespace fwprov {
+
+enum class FileMode {
+  Public,  // 0644
+  Secret,  // 0600: private keys and key files
+};
+
+class OutputBatch {
+ public:
+  OutputBatch() = default;
+  OutputBatch(const OutputBatch&) = delete;
+  OutputBatch& operator=(const OutputBatch&) = delete;
+  ~OutputBatch();
+
+  // Queues a file. Fails early (Io error) when the target's folder does not exist.
+  void add(std::filesystem::path path, Bytes data, FileMode mode = FileMode::Public);
+  // Writes every temp file, then renames them all. On failure no target is touched and
+  // every temp file is removed.
+  void commit();
+  std::size_t size() const noexcept { return pending_.size(); }
+
+ private:
+  struct Pending {
+    std::filesystem::path path;
+    Bytes data;
+    FileMode mode;
+  };
+  std::vector<Pending> pending_;
+  std::vector<std::filesystem::path> temps_;
+};
+
+void write_file_atomic(const std::filesystem::path& path, ByteView data, FileMode mode = FileMode::Public);
+
+}  // namespace fwprov

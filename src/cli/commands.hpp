@@ -1,0 +1,11 @@
+#pragma once
+// One setup_<command> per subcommand file; main.cpp registers them in factory-flow order.
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+
+namespace fwprov::cli {
+
+void setup_help(CLI::App& app, Context& context);
+
+}  // namespace fwprov::cli

@@ -1,0 +1,89 @@
+#include "fwprov/core/atomic_output.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "fwprov/core/error.hpp"
+
+namespace fwprov {
+namespace {
+
+std::filesystem::path temp_path_for(const std::filesystem::path& target) {
+  std::filesystem::path temp = target;
+  temp += ".tmp";
+  return temp;
+}
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
+  throw Error(ErrorKind::Io, SourceLocation{path.string()}, what + ": " + std::strerror(errno));
+}
+
+void check_folder_exists(const std::filesystem::path& target) {
+  std::filesystem::path folder = target.parent_path();
+  if (folder.empty()) return;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(folder, ec))
+    throw Error(ErrorKind::Io, SourceLocation{target.string()}, "output folder " + folder.string() + " does not exist");
+}
+
+// Writes and fsyncs; the temp file is created with the final mode so a secret is never
+// world-readable, not even briefly.
+void write_synced(const std::filesystem::path& path, ByteView data, FileMode mode) {
+  const mode_t perms = mode == FileMode::Secret ? 0600 : 0644;
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, perms);
+  if (fd < 0) fail(path, "cannot create");
+  if (::fchmod(fd, perms) != 0) {  // the umask may have narrowed it; a pre-existing file may be wider
+    ::close(fd);
+    fail(path, "cannot set mode");
+  }
+  std::size_t written = 0;
+  while (written < data.size()) {
+    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      fail(path, "write failed");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) fail(path, "write failed");
+}
+
+}  // namespace
+
+OutputBatch::~OutputBatch() {
+  for (const auto& temp : temps_) {
+    std::error_code ec;
+    std::filesystem::remove(temp, ec);
+  }
+}
+
+void OutputBatch::add(std::filesystem::path path, Bytes data, FileMode mode) {
+  check_folder_exists(path);
+  pending_.push_back(Pending{std::move(path), std::move(data), mode});
+}
+
+void OutputBatch::commit() {
+  for (const auto& file : pending_) {
+    auto temp = temp_path_for(file.path);
+    temps_.push_back(temp);
+    write_synced(temp, file.data, file.mode);
+  }
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    if (std::rename(temps_[i].c_str(), pending_[i].path.c_str()) != 0) fail(pending_[i].path, "cannot rename into place");
+  }
+  temps_.clear();
+  pending_.clear();
+}
+
+void write_file_atomic(const std::filesystem::path& path, ByteView data, FileMode mode) {
+  OutputBatch batch;
+  batch.add(path, Bytes(data.begin(), data.end()), mode);
+  batch.commit();
+}
+
+}  // namespace fwprov

@@ -1,0 +1,32 @@
+# Sourced by tests/cli/*.test.sh. Provides a scratch folder and assertions; each failure
+# prints what was expected and the test exits non-zero at the end.
+set -u
+: "${FWPROV:?FWPROV must point at the fwprov binary}"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/fwprov-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+FAILURES=0
+PASSES=0
+
+fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
+pass() { PASSES=$((PASSES + 1)); }
+
+# expect_exit CODE DESCRIPTION -- COMMAND...: runs COMMAND, stdout/stderr to $WORK/out, $WORK/err.
+expect_exit() {
+  local want=$1 what=$2; shift 3
+  "$@" >"$WORK/out" 2>"$WORK/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    fail "$what: exit $got, expected $want"; sed 's/^/  stderr: /' "$WORK/err" | head -5 >&2
+  else pass; fi
+}
+expect_same_file() {  # expect_same_file ACTUAL EXPECTED DESCRIPTION
+  if cmp -s "$1" "$2"; then pass; else fail "$3: $1 differs from $2"; fi
+}
+expect_absent() { if [ -e "$1" ]; then fail "$2: $1 exists"; else pass; fi; }
+expect_grep() {  # expect_grep PATTERN FILE DESCRIPTION
+  if grep -qE -- "$1" "$2"; then pass; else fail "$3: /$1/ not in $2"; sed 's/^/  /' "$2" | head -5 >&2; fi
+}
+finish() {
+  echo "$PASSES passed, $FAILURES failed"
+  [ "$FAILURES" -eq 0 ]
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages fwprov needs, only those missing. Sourced or run by
+# test.sh, demo.sh and bench.sh; idempotent; needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+FWPROV_PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libssl-dev openssl libcli11-dev nlohmann-json3-dev libfmt-dev catch2 zlib1g-dev
+  libmbedtls-dev libserialport-dev
+  nodejs npm python3
+)
+
+missing=()
+for package in "${FWPROV_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+# Node and npm may come from outside Debian (nvm, a tarball): a working `node` counts as present.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for package in "${missing[@]}"; do
+    [[ "$package" == nodejs || "$package" == npm ]] || filtered+=("$package")
+  done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

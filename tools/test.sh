@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# tools/test.sh: install what is missing, build, run the whole suite through ctest, then the
+# same under AddressSanitizer + UndefinedBehaviorSanitizer. Non-zero exit on any failure.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/tools/install-deps.sh"
+
+jobs=$(nproc)
+echo "== build (build/)"
+bash "$root/tools/build.sh" "$root/build"
+echo "== test (build/)"
+ctest --test-dir "$root/build" --output-on-failure --parallel "$jobs"
+
+echo "== build (build-asan/, ASan+UBSan)"
+bash "$root/tools/build.sh" "$root/build-asan" -DFWPROV_SANITIZE=ON -DFWPROV_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
+echo "== test (build-asan/)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$root/build-asan" --output-on-failure --parallel "$jobs" --label-exclude no-sanitize
