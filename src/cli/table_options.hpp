@@ -17,6 +17,7 @@ struct TableCliOptions {
   std::string secure;
   bool disable_md5 = false;
   bool no_verify = false;
+  std::string primary_bootloader_offset, recovery_bootloader_offset;
 
   void add_to(CLI::App* command) {
     command->add_option("--flash-size", flash_size, "Check that the partitions fit: 1MB, 2MB, 4MB, 8MB, 16MB, 32MB, 64MB or 128MB")
@@ -26,6 +27,16 @@ struct TableCliOptions {
                         ->expected(0, 1);
     command->add_flag("--disable-md5sum,--disable-md5", disable_md5, "No MD5 row after the entries (and none expected when reading)");
     command->add_flag("--no-verify", no_verify, "Skip the validation rules (the --flash-size check still runs)");
+    command->add_option("--primary-bootloader-offset", primary_bootloader_offset,
+                        "Where `bootloader, primary` rows go (and the size of every bootloader row: table offset minus this)");
+    command->add_option("--recovery-bootloader-offset", recovery_bootloader_offset, "Where `bootloader, recovery` rows go");
+  }
+
+  static std::optional<std::uint32_t> address_option(const char* name, const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    const auto value = parse_unsigned(text);
+    if (!value || *value > 0xFFFFFFFF) throw Error(ErrorKind::Usage, std::string(name) + " '" + text + "' is not a flash address");
+    return static_cast<std::uint32_t>(*value);
   }
 
   partitions::TableOptions resolve() const {
@@ -40,6 +51,8 @@ struct TableCliOptions {
       else if (secure == "v2") options.secure = partitions::SecureBoot::V2;
       else throw Error(ErrorKind::Usage, "--secure takes v1 or v2, not '" + secure + "' (write --secure v1, or put --secure after the file names)");
     }
+    options.primary_bootloader_offset = address_option("--primary-bootloader-offset", primary_bootloader_offset);
+    options.recovery_bootloader_offset = address_option("--recovery-bootloader-offset", recovery_bootloader_offset);
     options.md5 = !disable_md5;
     options.verify = !no_verify;
     return options;

@@ -73,6 +73,56 @@ std::string expand_vars(std::string_view line) {
   return out;
 }
 
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) out += static_cast<char>(cp);
+  else if (cp < 0x800) out += static_cast<char>(0xC0 | (cp >> 6)), out += static_cast<char>(0x80 | (cp & 0x3F));
+  else if (cp < 0x10000)
+    out += static_cast<char>(0xE0 | (cp >> 12)), out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+  else
+    out += static_cast<char>(0xF0 | (cp >> 18)), out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), out += static_cast<char>(0x80 | (cp & 0x3F));
+}
+
+// The reference honours a UTF-8/16/32 byte-order mark; everything else is UTF-8.
+std::string decode_text(std::string_view text, const std::string& file) {
+  auto bytes = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(text[i])); };
+  auto fail = [&] { return Error(ErrorKind::Input, SourceLocation{file}, "text with a UTF-16/32 byte-order mark does not decode"); };
+  std::string out;
+  if (text.starts_with(std::string_view("\xFF\xFE\0\0", 4)) || text.starts_with(std::string_view("\0\0\xFE\xFF", 4))) {
+    const bool little = text[0] == '\xFF';
+    if (text.size() % 4 != 0) throw fail();
+    for (std::size_t i = 4; i < text.size(); i += 4) {
+      const std::uint32_t cp = little ? bytes(i) | bytes(i + 1) << 8 | bytes(i + 2) << 16 | bytes(i + 3) << 24
+                                      : bytes(i + 3) | bytes(i + 2) << 8 | bytes(i + 1) << 16 | bytes(i) << 24;
+      if (cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) throw fail();
+      append_utf8(out, cp);
+    }
+    return out;
+  }
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+    const bool little = text[0] == '\xFF';
+    if (text.size() % 2 != 0) throw fail();
+    auto unit = [&](std::size_t i) { return little ? bytes(i) | bytes(i + 1) << 8 : bytes(i + 1) | bytes(i) << 8; };
+    for (std::size_t i = 2; i < text.size(); i += 2) {
+      std::uint32_t cp = unit(i);
+      if (cp >= 0xD800 && cp < 0xDC00) {
+        if (i + 3 >= text.size()) throw fail();
+        const std::uint32_t low = unit(i + 2);
+        if (low < 0xDC00 || low >= 0xE000) throw fail();
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        i += 2;
+      } else if (cp >= 0xDC00 && cp < 0xE000) {
+        throw fail();
+      }
+      append_utf8(out, cp);
+    }
+    return out;
+  }
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  return std::string(text);
+}
+
 struct RawRow {
   Partition partition;
   std::optional<std::int64_t> offset;  // nullopt = blank, placed later
@@ -86,7 +136,11 @@ std::uint8_t to_byte(std::int64_t value, const char* what, std::string_view text
   return static_cast<std::uint8_t>(value);
 }
 
-RawRow parse_row(std::string_view line, const std::string& file, std::size_t line_no) {
+bool is_primary_bootloader(const Partition& p) { return p.type == kTypeBootloader && p.subtype == 0x00; }
+bool is_recovery_bootloader(const Partition& p) { return p.type == kTypeBootloader && p.subtype == 0x02; }
+bool is_primary_table(const Partition& p) { return p.type == kTypePartitionTable && p.subtype == 0x00; }
+
+RawRow parse_row(std::string_view line, const std::string& file, std::size_t line_no, const TableOptions& options) {
   std::vector<std::string_view> fields;
   std::string padded = std::string(line) + ",,,,";  // the reference's "lazy way to support default fields"
   std::string_view rest = padded;
@@ -109,9 +163,28 @@ RawRow parse_row(std::string_view line, const std::string& file, std::size_t lin
   } else {
     p.subtype = to_byte(detail::parse_field_int(fields[2], subtype_keywords(p.type), file, line_no), "subtype", fields[2], file, line_no);
   }
-  if (!fields[3].empty()) row.offset = detail::parse_field_int(fields[3], {}, file, line_no);
-  if (fields[4].empty()) throw Error(ErrorKind::Input, SourceLocation{file, line_no, 5, "size"}, "Size field can't be empty");
-  row.size = detail::parse_field_int(fields[4], {}, file, line_no);
+  // Bootloader and partition-table rows get their place from the options, not from the CSV.
+  const SourceLocation here{file, line_no};
+  if (is_primary_bootloader(p)) {
+    if (!options.primary_bootloader_offset) throw Error(ErrorKind::Input, here, "Primary bootloader offset is not provided (--primary-bootloader-offset)");
+    row.offset = *options.primary_bootloader_offset;
+  } else if (is_recovery_bootloader(p)) {
+    if (!options.recovery_bootloader_offset) throw Error(ErrorKind::Input, here, "Recovery bootloader offset is not provided (--recovery-bootloader-offset)");
+    row.offset = *options.recovery_bootloader_offset;
+  } else if (is_primary_table(p)) {
+    row.offset = options.table_offset;
+  } else if (!fields[3].empty()) {
+    row.offset = detail::parse_field_int(fields[3], {}, file, line_no);
+  }
+  if (p.type == kTypeBootloader) {
+    if (!options.primary_bootloader_offset) throw Error(ErrorKind::Input, here, "Primary bootloader offset is not provided (--primary-bootloader-offset)");
+    row.size = std::int64_t{options.table_offset} - *options.primary_bootloader_offset;
+  } else if (p.type == kTypePartitionTable) {
+    row.size = kTableSectorSize;
+  } else {
+    if (fields[4].empty()) throw Error(ErrorKind::Input, SourceLocation{file, line_no, 5, "size"}, "Size field can't be empty");
+    row.size = detail::parse_field_int(fields[4], {}, file, line_no);
+  }
   // Flags are split on ':' and compared as written (the reference does not trim them).
   std::string_view flags = fields.size() > 5 ? fields[5] : std::string_view{};
   while (true) {
@@ -139,10 +212,9 @@ std::uint32_t to_u32(std::int64_t value, const char* what, const Partition& p, c
 
 }  // namespace
 
-PartitionTable parse_csv_table(std::string_view text, const std::string& file, const TableOptions& options) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
-    throw Error(ErrorKind::Input, SourceLocation{file}, "UTF-16/UTF-32 text is not supported; save the CSV as UTF-8");
+PartitionTable parse_csv_table(std::string_view raw_text, const std::string& file, const TableOptions& options) {
+  const std::string decoded = decode_text(raw_text, file);
+  const std::string_view text = decoded;
   std::vector<RawRow> rows;
   const auto lines = split_lines(text);
   for (std::size_t index = 0; index < lines.size(); ++index) {
@@ -155,7 +227,7 @@ PartitionTable parse_csv_table(std::string_view text, const std::string& file, c
     }
     const std::string_view line = trim(expanded);
     if (line.empty() || line.front() == '#') continue;
-    rows.push_back(parse_row(line, file, line_no));
+    rows.push_back(parse_row(line, file, line_no, options));
   }
 
   // Fill in blank offsets and negative sizes, in file order.
@@ -164,10 +236,21 @@ PartitionTable parse_csv_table(std::string_view text, const std::string& file, c
   for (std::size_t i = 0; i < rows.size(); ++i) {
     RawRow& row = rows[i];
     Partition& p = row.partition;
+    if (is_primary_bootloader(p) || is_primary_table(p)) {
+      // Placed by the options; they take no part in placing the other rows.
+      p.offset = to_u32(*row.offset, "offset", p, file);
+      p.size = to_u32(row.size, "size", p, file);
+      table.partitions.push_back(p);
+      continue;
+    }
     if (row.offset && *row.offset < last_end) {
-      // The reference compares rows by offset here, so a row at the first row's offset also
-      // gets the "table sector" wording.
-      const bool first = i == 0 || *row.offset == table.partitions.front().offset;
+      // The reference's wording depends on `row == rows[0]`, an equality of name, type,
+      // subtype, offset and size.
+      const RawRow& first_row = rows.front();
+      const bool first = i == 0 || (p.name == first_row.partition.name && p.type == first_row.partition.type &&
+                                    p.subtype == first_row.partition.subtype &&
+                                    std::int64_t{table.partitions.front().offset} == *row.offset &&
+                                    std::int64_t{table.partitions.front().size} == row.size);
       if (first)
         throw Error(ErrorKind::Input, SourceLocation{file, p.line},
                     fmt::format("Partitions overlap. Partition sets offset 0x{:x}. But partition table occupies the whole "

@@ -171,3 +171,35 @@ TEST_CASE("binary input: MD5 row, rows after it, --disable-md5sum, partial rows"
   garbage[32 + 13] = 0x28;
   CHECK_THROWS_AS(load_table(garbage, "t.bin", {}, quiet), Error);
 }
+
+TEST_CASE("bootloader and partition_table rows are placed from the options") {
+  const std::string csv =
+      "bootloader, bootloader, primary, N/A, N/A\n"
+      "partition_table, partition_table, primary, N/A, N/A\n"
+      "nvs, data, nvs, , 0x6000\n";
+  CHECK_THAT(error_of(csv), Catch::Contains("Primary bootloader offset is not provided"));
+  TableOptions options;
+  options.primary_bootloader_offset = 0x1000;
+  const auto table = build(csv, options);
+  CHECK(table.partitions[0].offset == 0x1000);
+  CHECK(table.partitions[0].size == 0x7000);
+  CHECK(table.partitions[1].offset == 0x8000);
+  CHECK(table.partitions[1].size == 0x1000);
+  CHECK(table.partitions[2].offset == 0x9000);  // the special rows do not move the cursor
+  CHECK(to_reference_csv_row(table.partitions[0]) == "bootloader,bootloader,primary,0x1000,28K,");
+}
+
+TEST_CASE("UTF-16 CSV with a byte-order mark is decoded") {
+  const std::string utf8 = "nvs, data, nvs, , 0x6000\n";
+  std::string utf16 = "\xFF\xFE";
+  for (char c : utf8) utf16 += c, utf16 += '\0';
+  const auto table = build(utf16);
+  REQUIRE(table.partitions.size() == 1);
+  CHECK(table.partitions[0].name == "nvs");
+}
+
+TEST_CASE("app subtype keywords keep the generator's order in messages") {
+  CHECK_THAT(error_of("x, app, fctory, 0x10000, 1M\n"),
+             Catch::Contains("Known keywords: factory, test, ota_0, ota_1, ota_2, ota_3, ota_4, ota_5, ota_6, ota_7, ota_8, "
+                             "ota_9, ota_10, ota_11, ota_12, ota_13, ota_14, ota_15, tee_0, tee_1"));
+}
