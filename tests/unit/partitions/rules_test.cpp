@@ -123,7 +123,7 @@ TEST_CASE("coredump cannot be readonly; small readonly nvs is fine; one tee_ota"
   CHECK_THAT(error_of("a, data, tee_ota, 0x9000, 0x1000\n"), Catch::Contains("must have size = 0x2000"));
 }
 
-TEST_CASE("--no-verify skips the rules") {
+TEST_CASE("the no-verify option skips the rules") {
   TableOptions options;
   options.verify = false;
   CHECK(error_of("factory, app, factory, 0x18000, 1M\n", options) == "(accepted)");
