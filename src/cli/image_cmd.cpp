@@ -144,7 +144,7 @@ struct InfoArgs {
 
 void run_info(Context& context, const InfoArgs& args) {
   const Bytes file = read_file(args.file);
-  const ParsedImage image = parse_image(file, args.file);
+  const ParsedImage image = parse_image(file, args.file, /*limit_segments=*/false);
   if (context.options.json) return context.out.document(info_json(file, image, args.file));
   for (const auto& line : info_lines(file, image)) context.out.result(line);
 }
