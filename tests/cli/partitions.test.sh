@@ -3,22 +3,26 @@
 # CSV -> binary bytes, binary -> CSV text, errors refused with exit 3 naming the line.
 source "$(dirname "$0")/lib.sh"
 
-# args.json -> fwprov options
-options_for() {
-  python3 - "$1/args.json" <<'PY'
-import json, sys
-a = json.load(open(sys.argv[1]))
-out = ["--offset", a["offset"]]
-if a["flash_size"]: out += ["--flash-size", a["flash_size"]]
-if a["secure"]: out += ["--secure", a["secure"]]
-if a["disable_md5"]: out.append("--disable-md5sum")
-print(" ".join(out))
+# Every case's args.json -> "DIRECTION OPTIONS..." in one python run (one line per case folder).
+python3 - "$GOLDEN" > "$WORK/args.txt" <<'PY'
+import json, pathlib, sys
+for folder in ("partitions", "partitions-errors"):
+    for case in sorted(pathlib.Path(sys.argv[1], folder).iterdir()):
+        if not (case / "args.json").is_file():
+            continue
+        a = json.loads((case / "args.json").read_text())
+        out = ["--offset", a["offset"]]
+        if a["flash_size"]: out += ["--flash-size", a["flash_size"]]
+        if a["secure"]: out += ["--secure", a["secure"]]
+        if a["disable_md5"]: out.append("--disable-md5sum")
+        print(folder + "/" + case.name, a["direction"], " ".join(out))
 PY
-}
-direction_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["direction"])' "$1/args.json"; }
+options_for() { grep "^$(basename "$(dirname "$1")")/$(basename "$1") " "$WORK/args.txt" | cut -d' ' -f3-; }
+direction_of() { grep "^$(basename "$(dirname "$1")")/$(basename "$1") " "$WORK/args.txt" | cut -d' ' -f2; }
 
 cases=0
-for dir in "$GOLDEN"/partitions/*/; do
+for dir in "$GOLDEN"/partitions/*; do
+  [ -d "$dir" ] || continue
   name=$(basename "$dir"); opts=$(options_for "$dir"); cases=$((cases + 1))
   if [ "$(direction_of "$dir")" = csv2bin ]; then
     # shellcheck disable=SC2086
@@ -42,7 +46,8 @@ for dir in "$GOLDEN"/partitions/*/; do
 done
 [ "$cases" -ge 15 ] || fail "only $cases golden partitions cases found"
 
-for dir in "$GOLDEN"/partitions-errors/*/; do
+for dir in "$GOLDEN"/partitions-errors/*; do
+  [ -d "$dir" ] || continue
   name=$(basename "$dir"); opts=$(options_for "$dir")
   input="$dir/input.csv"; [ -f "$input" ] || input="$dir/input.bin"
   if [ -f "$dir/expected.bin" ]; then
