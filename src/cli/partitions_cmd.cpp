@@ -106,8 +106,8 @@ nlohmann::json table_json(const PartitionTable& table, const TableOptions& optio
   return doc;
 }
 
-PartitionTable load(Context& context, const std::string& file, const TableOptions& options) {
-  Warnings warnings(context.out.warning_sink());
+PartitionTable load(Context& context, const std::string& file, const TableOptions& options, bool strict) {
+  Warnings warnings(context.out.warning_sink(), strict);
   return load_table(read_file(file), file, options, warnings);
 }
 
@@ -119,7 +119,7 @@ struct GenerateArgs {
 void run_generate(Context& context, const GenerateArgs& args) {
   const TableOptions options = args.table.resolve();
   const Bytes input = read_file(args.input);
-  Warnings warnings(context.out.warning_sink());
+  Warnings warnings(context.out.warning_sink(), args.table.strict);
   const PartitionTable table = load_table(input, args.input, options, warnings);
   const bool to_csv = looks_binary(input);  // like the reference: a binary input is turned back into CSV
   const Bytes output = to_csv ? to_bytes(to_reference_csv(table)) : encode_table(table, args.input, options);
@@ -151,7 +151,7 @@ struct ShowArgs {
 
 void run_show(Context& context, const ShowArgs& args) {
   const TableOptions options = args.table.resolve();
-  const PartitionTable table = load(context, args.file, options);
+  const PartitionTable table = load(context, args.file, options, args.table.strict);
   if (context.options.json) return context.out.document(table_json(table, options, args.file));
   if (args.format == "csv") {
     std::string text = to_reference_csv(table);
@@ -168,7 +168,7 @@ struct LookupArgs {
 
 void run_lookup(Context& context, const LookupArgs& args, bool want_offset) {
   const TableOptions options = args.table.resolve();
-  const PartitionTable table = load(context, args.table_file, options);
+  const PartitionTable table = load(context, args.table_file, options, args.table.strict);
   const Partition* p = table.find(args.name);
   if (p == nullptr) {
     std::string names;

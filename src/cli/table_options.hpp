@@ -17,6 +17,7 @@ struct TableCliOptions {
   std::string secure;
   bool disable_md5 = false;
   bool no_verify = false;
+  bool strict = false;
   std::string primary_bootloader_offset, recovery_bootloader_offset;
 
   void add_to(CLI::App* command) {
@@ -27,6 +28,9 @@ struct TableCliOptions {
                         ->expected(0, 1);
     command->add_flag("--disable-md5sum,--disable-md5", disable_md5, "No MD5 row after the entries (and none expected when reading)");
     command->add_flag("--no-verify", no_verify, "Skip the validation rules (the --flash-size check still runs)");
+    command->add_flag("--strict", strict,
+                      "Refuse what the reference only warns about: names over 16 bytes, names that look like another "
+                      "type/subtype, unknown flag bits");
     command->add_option("--primary-bootloader-offset", primary_bootloader_offset,
                         "Where `bootloader, primary` rows go (and the size of every bootloader row: table offset minus this)");
     command->add_option("--recovery-bootloader-offset", recovery_bootloader_offset, "Where `bootloader, recovery` rows go");

@@ -55,6 +55,9 @@ for dir in "$GOLDEN"/partitions-errors/*; do
     expect_exit 0 "$name: accepted like the reference" -- "$FWPROV" partitions generate "$input" "$WORK/$name.bin" $opts
     expect_same_file "$WORK/$name.bin" "$dir/expected.bin" "$name: same bytes as the reference"
     expect_grep "warning" "$WORK/err" "$name: warns"
+    # shellcheck disable=SC2086
+    expect_exit 3 "$name: --strict refuses it" -- "$FWPROV" partitions generate "$input" "$WORK/$name-strict.bin" $opts --strict
+    expect_absent "$WORK/$name-strict.bin" "$name: nothing written with --strict"
     continue
   fi
   # shellcheck disable=SC2086
