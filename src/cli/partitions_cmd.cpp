@@ -2,6 +2,8 @@
 // gen_esp32part.py, with its option names.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "commands.hpp"
