@@ -93,8 +93,9 @@ Descriptions find_descriptions(ByteView file, const ParsedImage& image) {
       bootloader_bytes = data.first(kBootloaderDescSize);
     }
   }
-  if (app_bytes) {
-    // esptool stops here whether or not the DROM segment really holds an app description.
+  if (app_bytes && !app_bytes->empty()) {
+    // esptool stops here whether or not the DROM segment really holds an app description
+    // (an empty DROM segment counts as none, as Python's `if app_desc:` does).
     if (app_bytes->size() >= kAppDescSize && load_u32le(app_bytes->data()) == kAppDescMagic) {
       const std::uint8_t* p = app_bytes->data();
       AppDescription app;
