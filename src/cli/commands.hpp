@@ -7,6 +7,7 @@
 namespace fwprov::cli {
 
 void setup_nvs(CLI::App& app, Context& context);
+void setup_mfg(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

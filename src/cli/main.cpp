@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   app.add_flag("--no-color", context.options.no_color, "No colours in messages (also: NO_COLOR env)");
 
   fwprov::cli::setup_nvs(app, context);
+  fwprov::cli::setup_mfg(app, context);
   fwprov::cli::setup_help(app, context);
 
   try {

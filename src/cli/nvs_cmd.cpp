@@ -107,19 +107,20 @@ void run_generate(Context& context, const GenerateArgs& args, bool encrypt) {
 
   Bytes image = nvs::generate_image(inputs, options);
   fs::path target = under_outdir(args.outdir, output);
+  const std::size_t image_size = image.size();
   OutputBatch batch;
-  batch.add(target, image);
+  batch.add(target, std::move(image));
   if (new_key_file) batch.add(*new_key_file, nvs::key_file_bytes(*options.build.keys), FileMode::Secret);
   batch.commit();
 
   if (context.options.json) {
-    nlohmann::json doc = {{"ok", true}, {"output", target.string()}, {"bytes", image.size()}, {"version", args.version},
+    nlohmann::json doc = {{"ok", true}, {"output", target.string()}, {"bytes", image_size}, {"version", args.version},
                           {"encrypted", encrypt}, {"warnings", warnings.all().size()}};
     if (new_key_file) doc["keyfile"] = new_key_file->string();
     context.out.document(doc);
     return;
   }
-  context.out.result(fmt::format("created {} ({} bytes, NVS version {}{})", target.string(), image.size(), args.version,
+  context.out.result(fmt::format("created {} ({} bytes, NVS version {}{})", target.string(), image_size, args.version,
                                  encrypt ? ", encrypted" : ""));
   if (new_key_file) context.out.result(fmt::format("created key file {}", new_key_file->string()));
 }
@@ -137,7 +138,7 @@ void add_generate_options(CLI::App* command, GenerateArgs& args) {
 
 // Reads an image, decrypting it when keys are given.
 Bytes load_image(const std::string& path, const std::string& inputkey, Warnings* warnings) {
-  Bytes image = read_file(path);
+  Bytes image = nvs::read_image_file(path);
   if (!inputkey.empty()) nvs::decrypt_image_in_place(image, nvs::read_key_file(inputkey, warnings));
   return image;
 }
@@ -178,7 +179,14 @@ std::string item_text(const nvs::Item& item) {
     return fmt::format("  {:<15}  {:<6}  {}", item.key, nvs::type_name(item.type), value);
   }
   if (item.type == nvs::ItemType::String) {
-    std::string text = printable(item.data);
+    std::string text;
+    for (char c : printable(item.data)) {
+      if (c == '\n') text += "\\n";
+      else if (c == '\r') text += "\\r";
+      else if (c == '\t') text += "\\t";
+      else if (c == '"') text += "\\\"";
+      else text.push_back(c);
+    }
     if (text.size() > 60) text = text.substr(0, 57) + "...";
     return fmt::format("  {:<15}  {:<6}  \"{}\"", item.key, "string", text);
   }

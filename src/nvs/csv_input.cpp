@@ -56,7 +56,9 @@ void located(const InputRow& row, std::size_t column, const char* field, Fn&& fn
     fn();
   } catch (const Error& error) {
     if (!error.where().file.empty() || error.where().line != 0) throw;
-    throw Error(error.kind(), at(row, column, field), error.message());
+    std::string message = error.message();
+    if (row.key && message.find("'" + *row.key + "'") == std::string::npos) message = "key '" + *row.key + "': " + message;
+    throw Error(error.kind(), at(row, column, field), message);
   }
 }
 

@@ -191,8 +191,8 @@ CsvExport export_csv(const DecodedImage& decoded, const CsvExportOptions& option
       bool terminated = !item.data.empty() && item.data.back() == 0;
       std::string text(item.data.begin(), item.data.end() - (terminated ? 1 : 0));
       if (inline_text_ok(text)) {
+        // Without a NUL only the reference's 'STRING' quirk stores it (regenerating warns).
         csv += row(item.key, "data", terminated ? "string" : "STRING", text);
-        if (!terminated) note(item, "string has no NUL terminator; written with the reference's 'STRING' quirk (regenerating warns)");
       } else if (terminated && is_valid_utf8(text) && options.extract_dir) {
         csv += row(item.key, "file", "string", extract(item, Bytes(text.begin(), text.end())));
       } else {

@@ -1,5 +1,6 @@
 #include "fwprov/nvs/reader.hpp"
 
+#include "file_read.hpp"
 #include "fwprov/core/encoding.hpp"
 
 #include <algorithm>
@@ -98,6 +99,10 @@ std::string DecodedImage::namespace_name(std::uint8_t index) const {
   for (const auto& ns : namespaces)
     if (ns.index == index) return ns.name;
   return {};
+}
+
+Bytes read_image_file(const std::filesystem::path& path) {
+  return detail::read_whole_file<Bytes>(path);
 }
 
 DecodedImage read_image(ByteView image) {

@@ -6,6 +6,7 @@
 // Encrypted images are decrypted first (crypt.hpp: decrypt_image_in_place).
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,9 @@ struct DecodedImage {
 
   std::string namespace_name(std::uint8_t index) const;
 };
+
+// Reads an image file in one sized read (faster than core's generic read_file for 1 MiB).
+Bytes read_image_file(const std::filesystem::path& path);
 
 // `image` must outlive the result (entries point into it).
 DecodedImage read_image(ByteView image);
