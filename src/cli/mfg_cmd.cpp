@@ -13,6 +13,7 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/nvs/mfg.hpp"
+#include "mfg_output.hpp"
 
 namespace fwprov::cli {
 namespace {
@@ -69,12 +70,6 @@ void run_mfg(Context& context, const MfgArgs& args) {
       if (fs::exists(*path)) throw Error(ErrorKind::Io, SourceLocation{path->string()}, "already exists; remove it or choose another --outdir");
     planned.push_back(std::move(files));
   }
-  for (const char* sub : {"csv", "bin", "keys"}) {
-    if (std::string_view(sub) == "keys" && !args.keygen) continue;
-    std::error_code ec;
-    fs::create_directories(outdir / sub, ec);
-    if (ec) throw Error(ErrorKind::Io, SourceLocation{(outdir / sub).string()}, "cannot create the folder: " + ec.message());
-  }
   nlohmann::json list = nlohmann::json::array();
   if (context.options.json)
     for (std::size_t i = 0; i < devices.size(); ++i) {
@@ -84,13 +79,17 @@ void run_mfg(Context& context, const MfgArgs& args) {
       if (planned[i].key) entry["keyfile"] = planned[i].key->string();
       list.push_back(entry);
     }
-  OutputBatch batch;
+  std::vector<Bytes> csv_bytes;
+  csv_bytes.reserve(devices.size());
+  std::vector<StagedFile> files;
+  files.reserve(devices.size() * 3);
   for (std::size_t i = 0; i < devices.size(); ++i) {
-    batch.add(planned[i].csv, to_bytes(devices[i].csv));
-    batch.add(planned[i].bin, std::move(devices[i].image));
-    if (planned[i].key) batch.add(*planned[i].key, std::move(*devices[i].key_file), FileMode::Secret);
+    csv_bytes.push_back(to_bytes(devices[i].csv));
+    files.push_back(StagedFile{"csv", planned[i].csv.filename().string(), &csv_bytes.back()});
+    files.push_back(StagedFile{"bin", planned[i].bin.filename().string(), &devices[i].image});
+    if (planned[i].key) files.push_back(StagedFile{"keys", planned[i].key->filename().string(), &*devices[i].key_file, FileMode::Secret});
   }
-  batch.commit();
+  write_batch(outdir, files, options.jobs);
   if (context.options.json) {
     context.out.document({{"ok", true}, {"devices", list}, {"count", devices.size()}});
     return;

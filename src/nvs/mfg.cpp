@@ -143,6 +143,10 @@ MfgDevice build_device(const MfgInput& input, const MfgOptions& options, std::si
   }
   device.name = options.prefix + "-" + (options.prefix_num ? zero_padded(options.prefix_num->first + index, options.prefix_num->second) + "-" : "") + id;
 
+  if (device.name.find('/') != std::string::npos || device.name.find('\0') != std::string::npos)
+    throw Error(ErrorKind::Input, SourceLocation{input.values_name, input.device_lines[index]},
+                "file name '" + device.name + "' for this device contains '/'; choose another --fileid column or prefix");
+
   device.csv = "key,type,encoding,value\r\n";
   for (const auto& config : input.config) {
     if (config.type == "namespace") device.csv += python_csv_row({config.key, "namespace", "", ""});

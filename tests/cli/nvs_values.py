@@ -2,6 +2,7 @@
 """Compares `fwprov nvs decode --json` output with the values a golden case's CSV asks for.
 
 Usage: nvs_values.py CASE_DIR DECODE.json
+       nvs_values.py --csv INPUT.csv BASE_DIR DECODE.json   (one CSV, file rows relative to BASE_DIR)
 Reads CASE_DIR/args.json and its input CSVs (with Python's own csv/int/binascii, so this is
 independent of fwprov's parsers), works out every namespace/key/value the reference writes,
 and checks the decoded items match in order. Exit 0 when they do; prints differences otherwise.
@@ -18,11 +19,11 @@ import sys
 EXTRAS = {'sta.apinfo', 'sta.pmk', 'sta.apsw', 'ap.pmk_info'}
 
 
-def expected_items(case_dir, args):
+def expected_items(case_dir, inputs):
     items = []
     created = 0
     names = {}
-    for name in args['inputs']:
+    for name in inputs:
         with open(os.path.join(case_dir, name), 'rt', encoding='utf8') as f:
             for row in csv.DictReader(filter(lambda line: line[0] != '#', f)):
                 key, kind, enc, value = row['key'], row['type'], row['encoding'], row['value']
@@ -78,12 +79,15 @@ def decoded_items(doc):
 
 
 def main():
-    case_dir, decoded_json = sys.argv[1], sys.argv[2]
-    with open(os.path.join(case_dir, 'args.json')) as f:
-        args = json.load(f)
+    if sys.argv[1] == '--csv':
+        inputs, case_dir, decoded_json = [os.path.abspath(sys.argv[2])], sys.argv[3], sys.argv[4]
+    else:
+        case_dir, decoded_json = sys.argv[1], sys.argv[2]
+        with open(os.path.join(case_dir, 'args.json')) as f:
+            inputs = json.load(f)['inputs']
     with open(decoded_json) as f:
         doc = json.load(f)
-    want = expected_items(case_dir, args)
+    want = expected_items(case_dir, inputs)
     got = decoded_items(doc)
     if want == got:
         print('%d values match' % len(want))

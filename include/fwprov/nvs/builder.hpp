@@ -3,7 +3,7 @@
 // values in memory. The CSV front end (csv_input.hpp) and the mfg batch sit on top of this;
 // provision can call it directly:
 //
-//   nvs::ImageBuilder builder({.partition_size = 0x6000, .version = nvs::Version::V2});
+//   nvs::ImageBuilder builder(nvs::build_options(0x6000, nvs::Version::V2));
 //   builder.add_namespace("creds");
 //   builder.add_blob("P11_Cert", cert_der);
 //   builder.add_string("thing", nvs::string_bytes("device-42"));   // adds the NUL
@@ -30,6 +30,14 @@ struct BuildOptions {
   Version version = Version::V2;
   std::optional<XtsKeys> keys;        // set: every written slot is XTS-encrypted
 };
+
+inline BuildOptions build_options(std::uint64_t partition_size, Version version = Version::V2, std::optional<XtsKeys> keys = std::nullopt) {
+  BuildOptions options;
+  options.partition_size = partition_size;
+  options.version = version;
+  options.keys = keys;
+  return options;
+}
 
 // How a partition size is used: sizes of 0x3000 and more reserve their last page; smaller
 // ones (0x1000, 0x2000) are read-only partitions where every page is usable and the image

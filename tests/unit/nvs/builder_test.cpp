@@ -32,7 +32,7 @@ TEST_CASE("partition sizes") {
 }
 
 TEST_CASE("an empty image has page 0 started and the rest blank") {
-  nvs::ImageBuilder builder({.partition_size = 0x3000});
+  nvs::ImageBuilder builder(nvs::build_options(0x3000));
   Bytes image = builder.finish();
   REQUIRE(image.size() == 0x3000);
   CHECK(load_u32le(image.data()) == nvs::kPageStateActive);
@@ -42,7 +42,7 @@ TEST_CASE("an empty image has page 0 started and the rest blank") {
 }
 
 TEST_CASE("namespaces number 1, 2, ... and a repeated name does not switch back") {
-  nvs::ImageBuilder builder({.partition_size = 0x3000});
+  nvs::ImageBuilder builder(nvs::build_options(0x3000));
   CHECK(builder.add_namespace("a"));
   CHECK(builder.add_namespace("b"));
   CHECK_FALSE(builder.add_namespace("a"));
@@ -59,7 +59,7 @@ TEST_CASE("namespaces number 1, 2, ... and a repeated name does not switch back"
 }
 
 TEST_CASE("strings never end in slot 125; integers may use it") {
-  nvs::ImageBuilder builder({.partition_size = 0x4000});
+  nvs::ImageBuilder builder(nvs::build_options(0x4000));
   builder.add_namespace("n");  // slot 0
   for (int i = 0; i < 123; ++i) builder.add_integer("i" + std::to_string(i), ItemType::U8, 1);  // slots 1..123
   builder.add_string("s", nvs::string_bytes("x"));  // needs 2 slots: 124 + 125 would end in 125
@@ -73,7 +73,7 @@ TEST_CASE("strings never end in slot 125; integers may use it") {
 }
 
 TEST_CASE("a v2 blob at slot 125 starts with a zero-length chunk") {
-  nvs::ImageBuilder builder({.partition_size = 0x4000});
+  nvs::ImageBuilder builder(nvs::build_options(0x4000));
   builder.add_namespace("n");
   for (int i = 0; i < 124; ++i) builder.add_integer("i" + std::to_string(i), ItemType::U8, 1);  // slots 1..124
   Bytes blob(100, 0xAB);
@@ -99,18 +99,18 @@ TEST_CASE("a v2 blob at slot 125 starts with a zero-length chunk") {
 }
 
 TEST_CASE("limits are refused with clear errors") {
-  nvs::ImageBuilder v2({.partition_size = 0x4000});
+  nvs::ImageBuilder v2(nvs::build_options(0x4000));
   CHECK_THROWS_WITH(v2.add_string("s", Bytes(3969, 'y')), Catch::Contains("3968"));
   CHECK_THROWS_WITH(v2.add_integer("sixteen_chars_ky", ItemType::U8, 1), Catch::Contains("longer than 15"));
-  nvs::ImageBuilder v1({.partition_size = 0x4000, .version = nvs::Version::V1});
+  nvs::ImageBuilder v1(nvs::build_options(0x4000, nvs::Version::V1));
   CHECK_THROWS_WITH(v1.add_blob("b", Bytes(1985)), Catch::Contains("1984"));
-  nvs::ImageBuilder small({.partition_size = 0x3000});
+  nvs::ImageBuilder small(nvs::build_options(0x3000));
   small.add_namespace("n");
   CHECK_THROWS_WITH(small.add_blob("b", Bytes(9000)), Catch::Contains("does not fit"));
 }
 
 TEST_CASE("read-only partitions hold only the started pages") {
-  nvs::ImageBuilder builder({.partition_size = 0x2000});
+  nvs::ImageBuilder builder(nvs::build_options(0x2000));
   builder.add_namespace("n");
   CHECK(builder.finish().size() == 0x1000);
 }

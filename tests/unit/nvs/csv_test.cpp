@@ -21,7 +21,7 @@ TEST_CASE("input CSV: comments, CR LF, columns by name, missing fields") {
 }
 
 TEST_CASE("RowWriter reports errors at the row and mfg-style in-memory rows work") {
-  nvs::ImageBuilder builder({.partition_size = 0x3000});
+  nvs::ImageBuilder builder(nvs::build_options(0x3000));
   nvs::RowWriter writer(builder, {});
   writer.add("dev", "namespace", "", "");
   writer.add("serial", "data", "string", "SN-1", SourceLocation{"dev.csv", 3});
@@ -35,7 +35,7 @@ TEST_CASE("RowWriter reports errors at the row and mfg-style in-memory rows work
 }
 
 TEST_CASE("decode --csv output regenerates the same items") {
-  nvs::ImageBuilder builder({.partition_size = 0x3000});
+  nvs::ImageBuilder builder(nvs::build_options(0x3000));
   nvs::RowWriter writer(builder, {});
   writer.add("n", "namespace", "", "");
   writer.add("#hash", "data", "string", "line1\nline2, \"quoted\"");
@@ -46,7 +46,7 @@ TEST_CASE("decode --csv output regenerates the same items") {
   CHECK(exported.notes.empty());
   CHECK(exported.csv.find("\"#hash\",data,string,\"line1\nline2, \"\"quoted\"\"\"\n") != std::string::npos);
 
-  nvs::ImageBuilder again({.partition_size = 0x3000});
+  nvs::ImageBuilder again(nvs::build_options(0x3000));
   nvs::RowWriter rewriter(again, {});
   for (const auto& row : nvs::parse_input_csv(exported.csv, "out.csv")) rewriter.add_row(row);
   CHECK(again.finish() == image);

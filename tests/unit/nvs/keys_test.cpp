@@ -26,7 +26,7 @@ TEST_CASE("key files: at least 64 bytes, distinct halves") {
 TEST_CASE("encrypting then decrypting an image gives the plain image") {
   auto keys = nvs::random_keys();
   auto build = [&](bool encrypted) {
-    nvs::BuildOptions options{.partition_size = 0x4000};
+    nvs::BuildOptions options = nvs::build_options(0x4000);
     if (encrypted) options.keys = keys;
     nvs::ImageBuilder builder(options);
     builder.add_namespace("n");
