@@ -40,37 +40,38 @@ std::string entry_key(const std::uint8_t* entry) {
 
 // Namespace definitions are U8 entries in namespace 0. Rows written before any namespace
 // (a reference quirk) also land in namespace 0; they always come before the definitions,
-// whose values count 1, 2, 3, ... So when namespace 0 holds anything else, the definitions
-// are the longest tail of U8 entries numbered 1..m and everything before it is an item.
+// which the generator numbers 1, 2, 3, ... So the definitions are the longest tail of U8
+// entries numbered 1..m; an earlier namespace-0 entry is a definition only when it is a U8
+// whose value is not defined by that tail and is used by some item (device-written images
+// number namespaces freely).
 std::vector<bool> find_namespace_definitions(const std::vector<EntryInfo>& entries) {
   std::vector<std::size_t> ns0;
-  for (std::size_t i = 0; i < entries.size(); ++i)
+  std::array<bool, 256> used{};
+  for (std::size_t i = 0; i < entries.size(); ++i) {
     if (entries[i].ns == 0 && entries[i].type != ItemType::BlobData) ns0.push_back(i);
+    if (entries[i].ns != 0) used[entries[i].ns] = true;
+  }
   std::vector<bool> is_definition(entries.size(), false);
-  bool all_distinct_u8 = true;
-  std::array<bool, 256> seen{};
-  for (auto i : ns0) {
-    const auto& e = entries[i];
-    std::uint8_t value = e.raw[kEntryDataOffset];
-    if (e.type != ItemType::U8 || seen[value]) all_distinct_u8 = false;
-    seen[value] = true;
-  }
-  if (all_distinct_u8) {
-    for (auto i : ns0) is_definition[i] = true;
-    return is_definition;
-  }
-  // Longest tail of U8 entries whose values read 1, 2, ..., m in order.
+  auto is_u8 = [&](std::size_t k) { return entries[ns0[k]].type == ItemType::U8; };
+  auto value = [&](std::size_t k) { return entries[ns0[k]].raw[kEntryDataOffset]; };
+  // Longest tail whose values read 1, 2, ..., m.
   std::size_t start = ns0.size();
   for (std::size_t k = ns0.size(); k-- > 0;) {
-    const auto& e = entries[ns0[k]];
-    if (e.type != ItemType::U8) break;
-    // The tail from k must be 1..m: check value == position in tail + 1.
+    if (!is_u8(k)) break;
     bool sequential = true;
-    for (std::size_t j = k; j < ns0.size(); ++j)
-      if (entries[ns0[j]].type != ItemType::U8 || entries[ns0[j]].raw[kEntryDataOffset] != j - k + 1) sequential = false;
+    for (std::size_t j = k; j < ns0.size() && sequential; ++j) sequential = is_u8(j) && value(j) == j - k + 1;
     if (sequential) start = k;
   }
-  for (std::size_t k = start; k < ns0.size(); ++k) is_definition[ns0[k]] = true;
+  std::array<bool, 256> defined{};
+  for (std::size_t k = start; k < ns0.size(); ++k) {
+    is_definition[ns0[k]] = true;
+    defined[value(k)] = true;
+  }
+  for (std::size_t k = 0; k < start; ++k)
+    if (is_u8(k) && !defined[value(k)] && used[value(k)]) {
+      is_definition[ns0[k]] = true;
+      defined[value(k)] = true;
+    }
   return is_definition;
 }
 

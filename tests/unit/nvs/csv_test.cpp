@@ -51,3 +51,26 @@ TEST_CASE("decode --csv output regenerates the same items") {
   for (const auto& row : nvs::parse_input_csv(exported.csv, "out.csv")) rewriter.add_row(row);
   CHECK(again.finish() == image);
 }
+
+TEST_CASE("rows before the first namespace are told apart from namespace definitions") {
+  for (std::string_view orphan_value : {"1", "7", "2"}) {
+    nvs::ImageBuilder builder(nvs::build_options(0x3000));
+    nvs::RowWriter writer(builder, {});
+    writer.add("orphan", "data", "u8", orphan_value);
+    writer.add("a", "namespace", "", "");
+    writer.add("x", "data", "u8", "5");
+    writer.add("b", "namespace", "", "");
+    Bytes image = builder.finish();
+    auto decoded = nvs::read_image(image);
+    REQUIRE(decoded.namespaces.size() == 2);
+    CHECK(decoded.namespaces[0].name == "a");
+    REQUIRE(decoded.items.size() == 2);
+    CHECK(decoded.items[0].key == "orphan");
+    CHECK(decoded.items[0].ns == 0);
+    auto exported = nvs::export_csv(decoded, {});
+    nvs::ImageBuilder again(nvs::build_options(0x3000));
+    nvs::RowWriter rewriter(again, {});
+    for (const auto& row : nvs::parse_input_csv(exported.csv, "out.csv")) rewriter.add_row(row);
+    CHECK(again.finish() == image);
+  }
+}
