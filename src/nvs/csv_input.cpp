@@ -217,7 +217,7 @@ void RowWriter::add_row(const InputRow& row) {
     if (path.is_relative() && !options_.base_dir.empty()) path = options_.base_dir / path;
     std::string content;
     try {
-      content = detail::read_whole_file(path);
+      content = options_.read_file ? options_.read_file(path) : detail::read_whole_file(path);
     } catch (const Error& error) {
       throw Error(error.kind(), at(row, row.value_column, "value"), "key '" + key + "': file '" + path.string() + "': " + error.message());
     }
@@ -229,7 +229,7 @@ void RowWriter::add_row(const InputRow& row) {
 
 Bytes generate_image(const std::vector<std::filesystem::path>& csv_files, const GenerateOptions& options) {
   ImageBuilder builder(options.build);
-  RowWriter writer(builder, RowOptions{options.base_dir, options.warnings});
+  RowWriter writer(builder, RowOptions{options.base_dir, options.warnings, {}});
   for (const auto& file : csv_files) {
     std::string text = detail::read_whole_file(file);
     for (const auto& row : parse_input_csv(text, file.string())) writer.add_row(row);

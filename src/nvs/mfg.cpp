@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <mutex>
 #include <thread>
+#include <unordered_map>
+
+#include "file_read.hpp"
 
 #include "fwprov/core/csv.hpp"
 #include "fwprov/core/error.hpp"
@@ -129,7 +133,26 @@ MfgInput parse_mfg_input(std::string_view config_text, const std::string& config
 
 namespace {
 
-MfgDevice build_device(const MfgInput& input, const MfgOptions& options, std::size_t index, Warnings& warnings) {
+// Files named by many devices (a CA certificate, a shared blob) are read once per batch.
+class FileCache {
+ public:
+  std::string read(const std::filesystem::path& path) {
+    {
+      std::lock_guard lock(mutex_);
+      auto found = files_.find(path.string());
+      if (found != files_.end()) return found->second;
+    }
+    std::string content = detail::read_whole_file(path);
+    std::lock_guard lock(mutex_);
+    return files_.emplace(path.string(), std::move(content)).first->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::string> files_;
+};
+
+MfgDevice build_device(const MfgInput& input, const MfgOptions& options, std::size_t index, Warnings& warnings, FileCache& cache) {
   const auto& values = input.devices[index];
   MfgDevice device;
   std::string id = std::to_string(index + 1);
@@ -156,7 +179,7 @@ MfgDevice build_device(const MfgInput& input, const MfgOptions& options, std::si
   BuildOptions build = options.build;
   if (options.keygen) build.keys = random_keys();
   ImageBuilder builder(build);
-  RowWriter writer(builder, RowOptions{options.base_dir, &warnings});
+  RowWriter writer(builder, RowOptions{options.base_dir, &warnings, [&cache](const std::filesystem::path& path) { return cache.read(path); }});
   // The image comes from the per-device CSV exactly as `nvs generate` would read it.
   auto rows = parse_input_csv(device.csv, device.name + ".csv");
   bool aligned = rows.size() == input.config.size();
@@ -192,10 +215,11 @@ std::vector<MfgDevice> build_mfg_batch(const MfgInput& input, const MfgOptions& 
   std::vector<std::exception_ptr> errors(count);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
+  FileCache cache;
   auto work = [&] {
     for (std::size_t i; !failed && (i = next++) < count;) {
       try {
-        devices[i] = build_device(input, options, i, warnings[i]);
+        devices[i] = build_device(input, options, i, warnings[i], cache);
       } catch (...) {
         errors[i] = std::current_exception();
         failed = true;

@@ -4,6 +4,7 @@
 // (namespace rows, file rows, the hard-wired Wi-Fi extras). mfg feeds its per-device rows
 // through the same RowWriter, so both produce the same bytes for the same rows.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,9 @@ struct RowOptions {
   // Relative paths in file rows resolve against this folder (empty: the working directory).
   std::filesystem::path base_dir;
   Warnings* warnings = nullptr;
+  // Reads a file row's file (already resolved against base_dir); empty: read it from disk.
+  // mfg passes a shared cache so a file used by every device is read once.
+  std::function<std::string(const std::filesystem::path&)> read_file;
 };
 
 // Writes rows into a builder exactly as the reference's write_entry() does, one at a time.
