@@ -9,6 +9,8 @@ namespace fwprov::cli {
 void setup_partitions(CLI::App& app, Context& context);
 void setup_otadata(CLI::App& app, Context& context);
 void setup_image(CLI::App& app, Context& context);
+void setup_nvs(CLI::App& app, Context& context);
+void setup_mfg(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

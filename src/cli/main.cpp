@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   fwprov::cli::setup_partitions(app, context);
   fwprov::cli::setup_otadata(app, context);
   fwprov::cli::setup_image(app, context);
+  fwprov::cli::setup_nvs(app, context);
+  fwprov::cli::setup_mfg(app, context);
   fwprov::cli::setup_help(app, context);
 
   try {

@@ -1,0 +1,24 @@
+#pragma once
+// Writing a whole mfg batch (thousands of small files) all-or-nothing and fast: files are
+// written in parallel into a staging folder inside the output folder, synced once (syncfs),
+// then moved into place; a failure removes the staging folder and leaves no output.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "fwprov/core/atomic_output.hpp"
+#include "fwprov/core/bytes.hpp"
+
+namespace fwprov::cli {
+
+struct StagedFile {
+  std::string subfolder;  // "bin", "csv" or "keys"
+  std::string name;
+  const Bytes* data;
+  FileMode mode = FileMode::Public;
+};
+
+// Throws Io errors; on failure nothing is left in `outdir` but folders that existed before.
+void write_batch(const std::filesystem::path& outdir, const std::vector<StagedFile>& files, unsigned jobs);
+
+}  // namespace fwprov::cli

@@ -1,0 +1,382 @@
+// `fwprov nvs ...`: NVS partition images, argument shapes as Espressif's nvs_partition_gen.py.
+#include <fmt/core.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+
+#include "commands.hpp"
+#include "fwprov/core/atomic_output.hpp"
+#include "fwprov/core/digest.hpp"
+#include "fwprov/core/encoding.hpp"
+#include "fwprov/core/error.hpp"
+#include "fwprov/core/file_io.hpp"
+#include "fwprov/nvs/builder.hpp"
+#include "fwprov/nvs/crypt.hpp"
+#include "fwprov/nvs/csv_input.hpp"
+#include "fwprov/nvs/csv_output.hpp"
+#include "fwprov/nvs/keys.hpp"
+#include "fwprov/nvs/reader.hpp"
+#include "fwprov/nvs/values.hpp"
+
+namespace fwprov::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct GenerateArgs {
+  std::vector<std::string> positionals;  // INPUT.csv... OUTPUT.bin SIZE
+  int version = 2;
+  std::string outdir;
+  std::string base_dir;
+  bool strict = false;
+  // encrypt only
+  std::string inputkey;
+  bool keygen = false;
+  std::string keyfile;
+  bool key_protect_hmac = false;
+  std::string kp_hmac_inputkey;
+};
+
+// Like the reference: a relative output goes under --outdir (created when missing).
+fs::path under_outdir(const std::string& outdir, const fs::path& file) {
+  if (outdir.empty() || file.is_absolute()) return file;
+  std::error_code ec;
+  fs::create_directories(outdir, ec);
+  if (ec) throw Error(ErrorKind::Io, SourceLocation{outdir}, "cannot create the output folder: " + ec.message());
+  return fs::path(outdir) / file;
+}
+
+// <outdir>/keys/<name>, ".bin" added when the name has no extension (reference behaviour).
+fs::path key_file_path(const std::string& outdir, std::string name) {
+  if (name.empty()) {
+    std::time_t now = std::time(nullptr);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%m-%d_%H-%M", std::localtime(&now));
+    name = std::string("keys-") + stamp + ".bin";
+  }
+  fs::path path(name);
+  if (!path.has_extension()) path += ".bin";
+  if (path.is_absolute()) return path;
+  fs::path dir = fs::path(outdir.empty() ? "." : outdir) / "keys";
+  std::error_code ec;
+  fs::create_directories(dir / path.parent_path(), ec);
+  if (ec) throw Error(ErrorKind::Io, SourceLocation{dir.string()}, "cannot create the keys folder: " + ec.message());
+  return dir / path;
+}
+
+nvs::XtsKeys keys_for_generate_key(bool protect_hmac, const std::string& hmac_inputkey) {
+  if (!protect_hmac) {
+    if (!hmac_inputkey.empty()) throw Error(ErrorKind::Usage, "--kp_hmac_inputkey needs --key_protect_hmac");
+    return nvs::random_keys();
+  }
+  if (hmac_inputkey.empty()) throw Error(ErrorKind::Usage, "--key_protect_hmac needs --kp_hmac_inputkey HMAC_KEY.bin (the HMAC key)");
+  Bytes hmac_key = read_file(hmac_inputkey);
+  if (hmac_key.empty()) throw Error(ErrorKind::Crypto, SourceLocation{hmac_inputkey}, "the HMAC key file is empty");
+  return nvs::derive_keys_from_hmac(hmac_key);
+}
+
+void run_generate(Context& context, const GenerateArgs& args, bool encrypt) {
+  if (args.positionals.size() < 3) throw Error(ErrorKind::Usage, "expected INPUT.csv [INPUT2.csv ...] OUTPUT.bin SIZE");
+  std::vector<fs::path> inputs(args.positionals.begin(), args.positionals.end() - 2);
+  fs::path output = args.positionals[args.positionals.size() - 2];
+  const std::string& size_text = args.positionals.back();
+
+  nvs::GenerateOptions options;
+  options.build.partition_size = nvs::parse_partition_size(size_text);
+  options.build.version = args.version == 1 ? nvs::Version::V1 : nvs::Version::V2;
+  auto geometry = nvs::partition_geometry(options.build.partition_size);
+  options.base_dir = args.base_dir;
+  Warnings warnings(context.out.warning_sink(), args.strict);
+  options.warnings = &warnings;
+
+  std::optional<fs::path> new_key_file;
+  if (encrypt) {
+    if (args.keygen == !args.inputkey.empty()) throw Error(ErrorKind::Usage, "give exactly one of --inputkey KEYS.bin or --keygen");
+    if (!args.keygen && (!args.keyfile.empty() || args.key_protect_hmac))
+      throw Error(ErrorKind::Usage, "--keyfile and --key_protect_hmac go with --keygen, not --inputkey");
+    if (args.keygen) {
+      options.build.keys = keys_for_generate_key(args.key_protect_hmac, args.kp_hmac_inputkey);
+      new_key_file = key_file_path(args.outdir, args.keyfile);
+    } else {
+      options.build.keys = nvs::read_key_file(args.inputkey, &warnings);
+    }
+  }
+  if (geometry.read_only)
+    context.out.note("partition size below 0x3000: a read-only NVS partition; the image holds only the pages used");
+
+  Bytes image = nvs::generate_image(inputs, options);
+  fs::path target = under_outdir(args.outdir, output);
+  const std::size_t image_size = image.size();
+  OutputBatch batch;
+  batch.add(target, std::move(image));
+  if (new_key_file) batch.add(*new_key_file, nvs::key_file_bytes(*options.build.keys), FileMode::Secret);
+  batch.commit();
+
+  if (context.options.json) {
+    nlohmann::json doc = {{"ok", true}, {"output", target.string()}, {"bytes", image_size}, {"version", args.version},
+                          {"encrypted", encrypt}, {"warnings", warnings.all().size()}};
+    if (new_key_file) doc["keyfile"] = new_key_file->string();
+    context.out.document(doc);
+    return;
+  }
+  context.out.result(fmt::format("created {} ({} bytes, NVS version {}{})", target.string(), image_size, args.version,
+                                 encrypt ? ", encrypted" : ""));
+  if (new_key_file) context.out.result(fmt::format("created key file {}", new_key_file->string()));
+}
+
+void add_generate_options(CLI::App* command, GenerateArgs& args) {
+  command->add_option("args", args.positionals, "INPUT.csv [INPUT2.csv ...] OUTPUT.bin SIZE (SIZE: 0x6000, 24576 or 24K)")
+      ->required()
+      ->expected(3, -1);
+  command->add_option("--version", args.version, "NVS format: 1 (blobs on one page, up to 1984 bytes) or 2 (multi-page blobs, default)")
+      ->check(CLI::IsMember({1, 2}));
+  command->add_option("--outdir", args.outdir, "Folder for the output (created if missing; default: current folder)");
+  command->add_option("--base-dir", args.base_dir, "Resolve relative paths of `file` rows against this folder (default: current folder, as the reference)");
+  command->add_flag("--strict", args.strict, "Turn warnings (likely mistakes the reference accepts silently) into errors");
+}
+
+// Reads an image, decrypting it when keys are given.
+Bytes load_image(const std::string& path, const std::string& inputkey, Warnings* warnings) {
+  Bytes image = nvs::read_image_file(path);
+  if (!inputkey.empty()) nvs::decrypt_image_in_place(image, nvs::read_key_file(inputkey, warnings));
+  return image;
+}
+
+std::string printable(const Bytes& data) {
+  std::string text(data.begin(), data.end());
+  if (!text.empty() && text.back() == '\0') text.pop_back();
+  if (!nvs::is_valid_utf8(text) || text.find('\0') != std::string::npos) return {};
+  return text;
+}
+
+nlohmann::json item_json(const nvs::Item& item) {
+  nlohmann::json j = {{"namespace", item.namespace_name}, {"namespace_index", item.ns}, {"key", item.key},
+                      {"page", item.page}, {"slot", item.slot}};
+  if (item.is_integer()) {
+    j["type"] = nvs::type_name(item.type);
+    if (nvs::is_signed_integer(item.type)) j["value"] = item.signed_value();
+    else j["value"] = item.integer_bits;
+  } else if (item.type == nvs::ItemType::String) {
+    j["type"] = "string";
+    std::string text = printable(item.data);
+    if (!text.empty() || item.data.size() <= 1) j["value"] = text;
+    else j["value_hex"] = to_hex(item.data);
+    j["size"] = item.data.size();
+  } else {
+    j["type"] = "blob";
+    j["size"] = item.data.size();
+    j["sha256"] = to_hex(sha256(item.data));
+    if (item.type == nvs::ItemType::BlobIndex) j["chunks"] = item.chunk_count;
+  }
+  return j;
+}
+
+std::string item_text(const nvs::Item& item) {
+  std::string value;
+  if (item.is_integer()) {
+    value = nvs::is_signed_integer(item.type) ? std::to_string(item.signed_value()) : std::to_string(item.integer_bits);
+    return fmt::format("  {:<15}  {:<6}  {}", item.key, nvs::type_name(item.type), value);
+  }
+  if (item.type == nvs::ItemType::String) {
+    std::string text;
+    for (char c : printable(item.data)) {
+      if (c == '\n') text += "\\n";
+      else if (c == '\r') text += "\\r";
+      else if (c == '\t') text += "\\t";
+      else if (c == '"') text += "\\\"";
+      else text.push_back(c);
+    }
+    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    return fmt::format("  {:<15}  {:<6}  \"{}\"", item.key, "string", text);
+  }
+  return fmt::format("  {:<15}  {:<6}  {} bytes{}  sha256 {}", item.key, "blob", item.data.size(),
+                     item.type == nvs::ItemType::BlobIndex ? fmt::format(" in {} chunks", item.chunk_count) : "", to_hex(sha256(item.data)));
+}
+
+std::string problem_text(const nvs::Problem& problem) {
+  return problem.slot ? fmt::format("page {} slot {}: {}", problem.page, *problem.slot, problem.message)
+                      : fmt::format("page {}: {}", problem.page, problem.message);
+}
+
+struct DecodeArgs {
+  std::string image;
+  std::string inputkey;
+  bool csv = false;
+  std::string output;
+  std::string extract_dir;
+};
+
+void run_decode(Context& context, const DecodeArgs& args) {
+  Warnings warnings(context.out.warning_sink());
+  Bytes image = load_image(args.image, args.inputkey, &warnings);
+  nvs::DecodedImage decoded = nvs::read_image(image);
+  if (!args.extract_dir.empty() && !args.csv) throw Error(ErrorKind::Usage, "--extract-dir goes with --csv");
+  if (!args.output.empty() && !args.csv) throw Error(ErrorKind::Usage, "--output goes with --csv");
+
+  if (args.csv) {
+    nvs::CsvExportOptions options;
+    if (!args.extract_dir.empty()) options.extract_dir = fs::path(args.extract_dir);
+    nvs::CsvExport exported = nvs::export_csv(decoded, options);
+    for (const auto& note : exported.notes) context.out.warning(Warning{SourceLocation{args.image}, "CSV will not regenerate the same image: " + note});
+    if (!args.extract_dir.empty()) {
+      std::error_code ec;
+      fs::create_directories(args.extract_dir, ec);
+      if (ec) throw Error(ErrorKind::Io, SourceLocation{args.extract_dir}, "cannot create the folder: " + ec.message());
+    }
+    OutputBatch batch;
+    for (auto& file : exported.files) batch.add(file.path, std::move(file.data));
+    if (!args.output.empty()) batch.add(args.output, to_bytes(exported.csv));
+    batch.commit();
+    if (args.output.empty()) fmt::print(stdout, "{}", exported.csv);
+    else context.out.note(fmt::format("wrote {} ({} blob files)", args.output, exported.files.size()));
+    return;
+  }
+
+  if (context.options.json) {
+    nlohmann::json doc = {{"image", args.image}, {"bytes", image.size()}};
+    doc["pages"] = nlohmann::json::array();
+    for (const auto& page : decoded.pages) {
+      nlohmann::json p = {{"index", page.index}, {"blank", page.blank}};
+      if (!page.blank) {
+        p["state"] = page.state == nvs::kPageStateActive ? "active" : page.state == nvs::kPageStateFull ? "full" : fmt::format("0x{:08X}", page.state);
+        p["sequence"] = page.sequence;
+        p["version"] = page.version == nvs::kPageVersion1 ? 1 : page.version == nvs::kPageVersion2 ? 2 : 0;
+        p["used_slots"] = page.used_slots;
+        p["header_crc_ok"] = page.header_crc_ok;
+      }
+      doc["pages"].push_back(p);
+    }
+    doc["namespaces"] = nlohmann::json::array();
+    for (const auto& ns : decoded.namespaces) doc["namespaces"].push_back({{"name", ns.name}, {"index", ns.index}});
+    doc["items"] = nlohmann::json::array();
+    for (const auto& item : decoded.items) doc["items"].push_back(item_json(item));
+    doc["problems"] = nlohmann::json::array();
+    for (const auto& problem : decoded.problems) doc["problems"].push_back(problem_text(problem));
+    context.out.document(doc);
+    return;
+  }
+  std::size_t used = 0;
+  for (const auto& page : decoded.pages) used += page.blank ? 0 : 1;
+  context.out.result(fmt::format("{}: {} bytes, {} pages ({} in use), {} namespaces, {} values", args.image, image.size(),
+                                 decoded.pages.size(), used, decoded.namespaces.size(), decoded.items.size()));
+  // Group by namespace in write order.
+  std::optional<std::uint8_t> shown_ns;
+  for (const auto& item : decoded.items) {
+    if (!shown_ns || *shown_ns != item.ns) {
+      shown_ns = item.ns;
+      context.out.result(item.namespace_name.empty() ? fmt::format("namespace #{}", item.ns)
+                                                     : fmt::format("namespace {} (#{})", item.namespace_name, item.ns));
+    }
+    context.out.result(item_text(item));
+  }
+  for (const auto& problem : decoded.problems) context.out.warning(Warning{SourceLocation{args.image}, problem_text(problem)});
+  if (!decoded.problems.empty()) context.out.note("the image has problems; `fwprov nvs check` lists them all");
+}
+
+void run_check(Context& context, const std::string& image_path, const std::string& inputkey) {
+  Warnings warnings(context.out.warning_sink());
+  Bytes image = load_image(image_path, inputkey, &warnings);
+  nvs::DecodedImage decoded = nvs::read_image(image);
+  auto problems = nvs::check_image(decoded);
+  if (context.options.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& problem : problems) {
+      nlohmann::json p = {{"page", problem.page}, {"message", problem.message}};
+      if (problem.slot) p["slot"] = *problem.slot;
+      list.push_back(p);
+    }
+    context.out.document({{"ok", problems.empty()}, {"image", image_path}, {"values", decoded.items.size()}, {"problems", list}});
+  } else {
+    for (const auto& problem : problems) context.out.result(image_path + ": " + problem_text(problem));
+    context.out.result(problems.empty() ? fmt::format("{}: OK ({} namespaces, {} values)", image_path, decoded.namespaces.size(), decoded.items.size())
+                                        : fmt::format("{}: {} problem(s)", image_path, problems.size()));
+  }
+  if (!problems.empty()) context.exit_code = exit_code(ErrorKind::Mismatch);
+}
+
+}  // namespace
+
+void setup_nvs(CLI::App& app, Context& context) {
+  auto* nvs = app.add_subcommand("nvs", "NVS partition images: generate (byte-identical to nvs_partition_gen.py), encrypt, decrypt, decode, check");
+  nvs->require_subcommand(1);
+  nvs->footer("Example: fwprov nvs generate storage.csv storage.bin 0x10000 && fwprov nvs check storage.bin");
+
+  auto generate_args = std::make_shared<GenerateArgs>();
+  auto* generate = nvs->add_subcommand("generate", "Build an NVS image from key,type,encoding,value CSV files");
+  add_generate_options(generate, *generate_args);
+  generate->footer(
+      "Example: fwprov nvs generate storage.csv storage.bin 0x6000 --version 2\n"
+      "CSV: key,type,encoding,value / creds,namespace,, / P11_Cert,file,binary,cert.der / thing,data,string,dev-42");
+  generate->callback([&context, generate_args] { run_generate(context, *generate_args, false); });
+
+  auto encrypt_args = std::make_shared<GenerateArgs>();
+  auto* encrypt = nvs->add_subcommand("encrypt", "Build an XTS-AES encrypted NVS image (keys from --inputkey or new with --keygen)");
+  add_generate_options(encrypt, *encrypt_args);
+  encrypt->add_option("--inputkey", encrypt_args->inputkey, "Key file to encrypt with (64 key bytes; the reference's 4096-byte format)");
+  encrypt->add_flag("--keygen", encrypt_args->keygen, "Make new random keys and write them to <outdir>/keys/");
+  encrypt->add_option("--keyfile", encrypt_args->keyfile, "Name of the key file --keygen writes (default keys-<date>.bin)");
+  encrypt->add_flag("--key_protect_hmac", encrypt_args->key_protect_hmac, "With --keygen: derive the keys from an HMAC key (HMAC key protection scheme)");
+  encrypt->add_option("--kp_hmac_inputkey", encrypt_args->kp_hmac_inputkey, "The HMAC key file for --key_protect_hmac");
+  encrypt->footer("Example: fwprov nvs encrypt storage.csv storage-enc.bin 0x6000 --inputkey keys.bin");
+  encrypt->callback([&context, encrypt_args] { run_generate(context, *encrypt_args, true); });
+
+  struct DecryptArgs {
+    std::string input, key, output, outdir;
+  };
+  auto decrypt_args = std::make_shared<DecryptArgs>();
+  auto* decrypt = nvs->add_subcommand("decrypt", "Decrypt an encrypted NVS image (entries only; headers and bitmaps stay as they are)");
+  decrypt->add_option("input", decrypt_args->input, "Encrypted image")->required();
+  decrypt->add_option("key", decrypt_args->key, "Key file")->required();
+  decrypt->add_option("output", decrypt_args->output, "Decrypted image to write")->required();
+  decrypt->add_option("--outdir", decrypt_args->outdir, "Folder for the output (default: current folder)");
+  decrypt->footer("Example: fwprov nvs decrypt storage-enc.bin keys/keys.bin storage-plain.bin");
+  decrypt->callback([&context, decrypt_args] {
+    Warnings warnings(context.out.warning_sink());
+    Bytes image = load_image(decrypt_args->input, decrypt_args->key, &warnings);
+    fs::path target = under_outdir(decrypt_args->outdir, decrypt_args->output);
+    write_file_atomic(target, image);
+    if (context.options.json) context.out.document({{"ok", true}, {"output", target.string()}, {"bytes", image.size()}});
+    else context.out.result("created " + target.string());
+  });
+
+  struct KeyArgs {
+    std::string keyfile, outdir, kp_hmac_inputkey;
+    bool key_protect_hmac = false;
+  };
+  auto key_args = std::make_shared<KeyArgs>();
+  auto* generate_key = nvs->add_subcommand("generate-key", "Write a new NVS encryption key file to <outdir>/keys/");
+  generate_key->add_option("--keyfile", key_args->keyfile, "Key file name (default keys-<date>.bin; .bin added when no extension)");
+  generate_key->add_option("--outdir", key_args->outdir, "Folder that gets keys/ (default: current folder)");
+  generate_key->add_flag("--key_protect_hmac", key_args->key_protect_hmac, "Derive the keys from an HMAC key (HMAC key protection scheme), byte-identical to the reference");
+  generate_key->add_option("--kp_hmac_inputkey", key_args->kp_hmac_inputkey, "The HMAC key file for --key_protect_hmac");
+  generate_key->footer("Example: fwprov nvs generate-key --keyfile keys.bin --key_protect_hmac --kp_hmac_inputkey hmac_key.bin");
+  generate_key->callback([&context, key_args] {
+    nvs::XtsKeys keys = keys_for_generate_key(key_args->key_protect_hmac, key_args->kp_hmac_inputkey);
+    fs::path target = key_file_path(key_args->outdir, key_args->keyfile);
+    write_file_atomic(target, nvs::key_file_bytes(keys), FileMode::Secret);
+    if (context.options.json) context.out.document({{"ok", true}, {"keyfile", target.string()}});
+    else context.out.result("created key file " + target.string());
+  });
+
+  auto decode_args = std::make_shared<DecodeArgs>();
+  auto* decode = nvs->add_subcommand("decode", "Show every namespace and value of an image (--json), or write a CSV that regenerates it (--csv)");
+  decode->add_option("image", decode_args->image, "NVS image")->required();
+  decode->add_option("--inputkey", decode_args->inputkey, "Key file, for encrypted images");
+  decode->add_flag("--csv", decode_args->csv, "Print a key,type,encoding,value CSV that `nvs generate` turns back into the same image");
+  decode->add_option("-o,--output", decode_args->output, "With --csv: write the CSV to this file instead of stdout");
+  decode->add_option("--extract-dir", decode_args->extract_dir, "With --csv: write blobs to files in this folder and reference them as file rows");
+  decode->footer(
+      "Examples: fwprov nvs decode storage.bin --json\n"
+      "          fwprov nvs decode storage.bin --csv -o storage.csv --extract-dir blobs");
+  decode->callback([&context, decode_args] { run_decode(context, *decode_args); });
+
+  auto check_args = std::make_shared<std::pair<std::string, std::string>>();
+  auto* check = nvs->add_subcommand("check", "Verify CRCs, bitmaps, blob chunks and keys; exit 7 when anything is wrong");
+  check->add_option("image", check_args->first, "NVS image")->required();
+  check->add_option("--inputkey", check_args->second, "Key file, for encrypted images");
+  check->footer("Example: fwprov nvs check storage.bin || echo damaged");
+  check->callback([&context, check_args] { run_check(context, check_args->first, check_args->second); });
+}
+
+}  // namespace fwprov::cli
