@@ -6,6 +6,11 @@
 
 namespace fwprov::cli {
 
+void setup_keygen(CLI::App& app, Context& context);
+void setup_sign(CLI::App& app, Context& context);
+void setup_verify(CLI::App& app, Context& context);
+void setup_csr(CLI::App& app, Context& context);
+void setup_ca(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

@@ -59,7 +59,7 @@ std::string signature_algorithm(const KeyInfo& info) { return info.is_rsa() ? "R
 std::string job_document_key(const KeyInfo& info) { return info.is_rsa() ? "sig-sha256-rsa" : "sig-sha256-ecdsa"; }
 
 std::string custom_code_signing_json(ByteView signature, const KeyInfo& info, const std::string& certificate_name) {
-  json doc = {{"customCodeSigning",
+  nlohmann::ordered_json doc = {{"customCodeSigning",
                {{"signature", {{"inlineDocument", to_base64(signature)}}},
                 {"certificateChain", {{"certificateName", certificate_name}}},
                 {"hashAlgorithm", format::kAwsHashAlgorithm},
