@@ -48,7 +48,11 @@ pki::PkeyPtr load_verification_key(const std::string& pubkey_path, const std::st
     if (error.kind() != ErrorKind::Input) throw;
     Bytes raw = read_file(pubkey_path);
     if (raw.size() == 64) return sign::espsecure::sbv1_public_key_from_raw(raw);  // espsecure v1 raw X || Y
-    throw;
+    try {
+      return pki::load_private_key(raw, pubkey_path);  // an unencrypted private key holds its public half
+    } catch (const Error&) {
+      throw error;
+    }
   }
 }
 
