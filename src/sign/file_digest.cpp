@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "fwprov/core/error.hpp"
@@ -14,7 +16,11 @@
 namespace fwprov::sign {
 namespace {
 
-constexpr std::size_t kReadChunk = 1 << 20;  // large reads: one syscall per MiB
+// read() into a buffer that stays in L2 while it is hashed; bigger buffers measured slower.
+constexpr std::size_t kReadChunk = 64 << 10;
+// Files at least this big are hashed through mmap: no copy, and hashing runs at memory speed.
+constexpr std::uint64_t kMapThreshold = 1 << 20;
+constexpr std::size_t kProgressStep = 8 << 20;
 
 const EVP_MD* md_for(HashAlgorithm algorithm) {
   // Fetched once: implicit fetches by name on every call cost measurable time in batches.
@@ -74,9 +80,26 @@ Bytes FileHasher::digest_file(const std::filesystem::path& path, const ProgressF
     total = static_cast<std::uint64_t>(info.st_size);
   }
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  if (state_->buffer.empty()) state_->buffer.resize(kReadChunk);
   if (EVP_DigestInit_ex(state_->ctx.get(), state_->md, nullptr) != 1) throw Error(ErrorKind::Crypto, "cannot start digest");
   std::uint64_t done = 0;
+  void* mapped = S_ISREG(info.st_mode) && total >= kMapThreshold ? ::mmap(nullptr, total, PROT_READ, MAP_PRIVATE, fd.get(), 0) : MAP_FAILED;
+  if (mapped != MAP_FAILED) {
+    ::madvise(mapped, total, MADV_SEQUENTIAL);
+    const auto* bytes = static_cast<const std::uint8_t*>(mapped);
+    bool ok = true;
+    while (ok && done < total) {
+      std::size_t step = static_cast<std::size_t>(std::min<std::uint64_t>(kProgressStep, total - done));
+      ok = EVP_DigestUpdate(state_->ctx.get(), bytes + done, step) == 1;
+      done += step;
+      if (progress) progress(done, total);
+    }
+    ::munmap(mapped, total);
+    if (!ok) throw Error(ErrorKind::Crypto, "digest update failed");
+  }
+  if (state_->buffer.empty()) state_->buffer.resize(kReadChunk);
+  // After a mapped pass this only picks up bytes appended meanwhile (normally none).
+  if (mapped != MAP_FAILED && ::lseek(fd.get(), static_cast<off_t>(done), SEEK_SET) < 0)
+    throw Error(ErrorKind::Io, SourceLocation{path.string()}, std::string("seek failed: ") + std::strerror(errno));
   for (;;) {
     ssize_t n = ::read(fd.get(), state_->buffer.data(), state_->buffer.size());
     if (n < 0) {
