@@ -97,6 +97,12 @@ size=$(stat -c %s a.v2e.bin)
 raw_to_der a.v2e.bin $((size - 4096 + 101)) 32 a.v2e.der little
 ossl_verify "esp-sbv2 ecdsa p256" "$K/ec_p256_pub.pem" a.v2e.der a.v2e.image
 
+expect_exit 0 "esp-sbv2 p384" -- "$FWPROV" sign a.bin --key "$K/ec_p384.pem" --format esp-sbv2 -o a.v2p.bin
+python3 -c 'd=open("a.v2p.bin","rb").read(); open("a.v2p.image","wb").write(d[:-4096])'
+size=$(stat -c %s a.v2p.bin)
+raw_to_der a.v2p.bin $((size - 4096 + 149)) 48 a.v2p.der little
+if openssl dgst -sha384 -verify "$K/ec_p384_pub.pem" -signature a.v2p.der a.v2p.image >/dev/null 2>&1; then pass; else fail "openssl rejects esp-sbv2 ecdsa p384 (SHA-384)"; fi
+
 # batch: many files in one call, each signature verifies, outputs in --outdir
 mkdir -p batch sigs
 for i in $(seq 1 20); do printf 'file %d' "$i" > "batch/f$i.bin"; done
