@@ -59,7 +59,6 @@ SignFormat parse_format(const std::string& text) {
 
 // Option combinations that make no sense for the chosen format are refused, not ignored.
 RsaScheme check_combinations(const SignCommandOptions& options, SignFormat format) {
-  bool esp = format == SignFormat::EspSbv1 || format == SignFormat::EspSbv2;
   if (options.keys.size() > 1 && format != SignFormat::EspSbv2) usage("several --key are only accepted with --format esp-sbv2");
   if (options.keys.size() > sign::format::kSbv2MaxBlocks) usage("at most three --key (a secure boot v2 sector holds three blocks)");
   if (options.append && format != SignFormat::EspSbv2) usage("--append is only accepted with --format esp-sbv2");
@@ -75,13 +74,13 @@ RsaScheme check_combinations(const SignCommandOptions& options, SignFormat forma
   if (format == SignFormat::EspSbv2 && scheme != RsaScheme::Pss) usage("secure boot v2 RSA blocks are always RSA-PSS: drop --scheme pkcs1");
   if ((format == SignFormat::AwsOta || format == SignFormat::Nxp) && scheme != RsaScheme::Pkcs1)
     usage(std::string("--format ") + options.format + " uses RSA PKCS#1 v1.5 (what the device verifies): drop --scheme pss");
-  (void)esp;
   return scheme;
 }
 
 struct Planned {
   fs::path input;
   std::vector<fs::path> outputs;
+  std::uint64_t size = 0;
 };
 
 fs::path folder_for(const SignCommandOptions& options, const fs::path& input) {
@@ -157,7 +156,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
     auto size = fs::file_size(file, ec);
     if (ec) throw Error(ErrorKind::Io, SourceLocation{file}, "cannot read input: " + ec.message());
     total_bytes += size;
-    Planned planned{file, outputs_for(options, format, file)};
+    Planned planned{file, outputs_for(options, format, file), size};
     for (const auto& output : planned.outputs)
       if (!seen_outputs.insert(fs::absolute(output).lexically_normal()).second)
         usage("two inputs would write the same output " + output.string() + " (input names must differ with --outdir)");
@@ -252,7 +251,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
         break;
       }
     }
-    done_before += fs::file_size(planned.input);
+    done_before += planned.size;
     nlohmann::json outputs = nlohmann::json::array();
     for (const auto& output : planned.outputs) outputs.push_back(output.string());
     result["outputs"] = outputs;
