@@ -1,6 +1,7 @@
 // `fwprov verify`: check a signature made by `fwprov sign` or by the reference tools.
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "commands.hpp"
@@ -41,8 +42,10 @@ Bytes read_detached_signature(const std::string& path, const sign::KeyInfo& key,
   Bytes raw = read_file(path);
   if (raw.empty()) throw Error(ErrorKind::Input, SourceLocation{path}, "signature file is empty");
   std::string_view text = as_chars(raw);
+  // Text means JSON or base64; a raw signature is binary (and may well start with '{').
+  bool printable = std::all_of(raw.begin(), raw.end(), [](std::uint8_t c) { return (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\r' || c == '\t'; });
   auto first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
+  if (printable && first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
     auto extracted = sign::aws::extract_signature(std::string(text), path);
     if (!extracted.hash.empty() && extracted.hash != "SHA256")
       throw Error(ErrorKind::Input, SourceLocation{path, 0, 0, "hashAlgorithm"}, "hash algorithm " + extracted.hash + " is not supported (SHA256 only)");

@@ -133,5 +133,8 @@ expect_exit 2 "unknown format" -- "$FWPROV" sign a.bin --key "$K/rsa2048.pem" --
 expect_exit 3 "not a key" -- "$FWPROV" sign a.bin --key a.bin --format der
 expect_exit 2 "verify without a key" -- "$FWPROV" verify a.bin --sig a.ec_p256.der
 expect_exit 3 "verify with junk JSON" -- bash -c "echo '{\"x\":1}' > junk.json; \"$FWPROV\" verify a.bin --sig junk.json --pubkey \"$K/ec_p256_pub.pem\""
+# a binary signature that happens to start with '{' is not mistaken for JSON
+{ printf '{'; head -c 383 /dev/urandom; } > brace.sig
+expect_exit 7 "binary signature starting with {" -- "$FWPROV" verify a.bin --sig brace.sig --pubkey "$K/rsa3072_pub.pem"
 if grep -rq "PRIVATE KEY" "$WORK/out" "$WORK/err"; then fail "key material printed"; else pass; fi
 finish
