@@ -169,7 +169,8 @@ void run_sign(const SignCommandOptions& options, Context& context) {
   std::vector<sign::Signer> signers;
   for (const auto& path : options.keys) {
     keys.push_back({path, pki::load_private_key_file(path, passphrase)});
-    signers.emplace_back(keys.back().key.get(), sign::SignOptions{scheme, options.deterministic}, path);
+    sign::SignOptions sign_options{scheme, options.deterministic, format == SignFormat::EspSbv2};
+    signers.emplace_back(keys.back().key.get(), sign_options, path);
     if (format == SignFormat::EspSbv2) sign::espsecure::sbv2_require_key(signers.back().info(), path);
   }
   const sign::KeyInfo& info = signers.front().info();

@@ -75,7 +75,7 @@ KeyInfo key_info(const EVP_PKEY* key) {
   throw Error(ErrorKind::Crypto, std::string("unsupported key type ") + EVP_PKEY_get0_type_name(key) + " (use RSA or EC P-256/P-384)");
 }
 
-KeyInfo require_signing_key(const EVP_PKEY* key, const std::string& origin) {
+KeyInfo require_signing_key(const EVP_PKEY* key, const std::string& origin, bool allow_p192) {
   KeyInfo info;
   try {
     info = key_info(key);
@@ -85,7 +85,7 @@ KeyInfo require_signing_key(const EVP_PKEY* key, const std::string& origin) {
   if (info.is_rsa() && info.bits < kMinimumRsaBits)
     throw Error(ErrorKind::Crypto, SourceLocation{origin},
                 "RSA key of " + std::to_string(info.bits) + " bits is too weak: at least 2048 bits are required");
-  if (!info.is_rsa() && info.curve != "P-256" && info.curve != "P-384")
+  if (!info.is_rsa() && info.curve != "P-256" && info.curve != "P-384" && !(allow_p192 && info.curve == "P-192"))
     throw Error(ErrorKind::Crypto, SourceLocation{origin}, "EC curve " + info.curve + " is not accepted for signing (use P-256 or P-384)");
   return info;
 }

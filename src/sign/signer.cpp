@@ -44,7 +44,7 @@ struct Signer::State {
 };
 
 Signer::Signer(const EVP_PKEY* key, SignOptions options, const std::string& origin) : state_(std::make_unique<State>()) {
-  state_->info = require_signing_key(key, origin);
+  state_->info = require_signing_key(key, origin, options.allow_p192);
   EVP_PKEY_up_ref(const_cast<EVP_PKEY*>(key));
   state_->key.reset(const_cast<EVP_PKEY*>(key));
   state_->options = options;

@@ -29,8 +29,8 @@ inline constexpr int kMinimumRsaBits = 2048;
 KeyInfo key_info(const EVP_PKEY* key);
 
 // Refuses (Crypto error naming `origin`) RSA keys under 2048 bits and EC curves other than
-// P-256 / P-384. Returns the key's description.
-KeyInfo require_signing_key(const EVP_PKEY* key, const std::string& origin);
+// P-256 / P-384 (P-192 too when `allow_p192`: secure boot v2 on the ESP32-C2 uses it).
+KeyInfo require_signing_key(const EVP_PKEY* key, const std::string& origin, bool allow_p192 = false);
 
 // Throws Crypto error when the certificate's public key is not the key's public half.
 void require_certificate_matches_key(const EVP_PKEY* key, X509* certificate, const std::string& key_origin,

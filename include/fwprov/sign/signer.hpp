@@ -19,6 +19,7 @@ enum class RsaScheme {
 struct SignOptions {
   RsaScheme scheme = RsaScheme::Pkcs1;
   bool deterministic = false;  // ECDSA nonce per RFC 6979 instead of random
+  bool allow_p192 = false;     // secure boot v2 (ESP32-C2) only
 };
 
 class Signer {

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/pki/load.hpp"
@@ -186,4 +188,24 @@ TEST_CASE("secure boot v2 refuses files that are not sector multiples") {
   auto key = golden_public("rsa3072_pub.pem");
   CHECK_THROWS_AS(sbv2_verify(golden_bytes("firmware.bin"), key.get(), "firmware.bin"), Error);
   CHECK_THROWS_AS(sbv2_verify(Bytes{}, key.get(), "empty"), Error);
+}
+
+TEST_CASE("secure boot v2 takes P-192 (ESP32-C2) blocks; other formats refuse P-192") {
+  pki::PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-192"));
+  REQUIRE(key);
+  CHECK_THROWS_AS(Signer(key.get(), SignOptions{}, "p192"), Error);
+  for (bool deterministic : {false, true}) {
+    Signer signer(key.get(), SignOptions{RsaScheme::Pss, deterministic, true}, "p192");
+    Bytes input = golden_bytes("firmware.bin");
+    Bytes signed_image = sbv2_sign(input, {&signer}, false, "firmware.bin");
+    ByteView sector = ByteView(signed_image).last(format::kSbv2SectorSize);
+    CHECK(sector[0] == format::kSbv2Magic);
+    CHECK(sector[2] == format::kSbv2ShaIdSha256);
+    CHECK(sector[36] == format::kSbv2CurveP192);
+    CHECK(std::all_of(sector.begin() + 37 + 4 * 24, sector.begin() + format::kSbv2CrcOffset, [](std::uint8_t b) { return b == 0; }));
+    auto check = sbv2_verify(signed_image, key.get(), "p192");
+    CHECK(check.valid);
+    REQUIRE_FALSE(check.blocks.empty());
+    CHECK(check.blocks[0].key_digest == sbv2_public_key_digest(key.get()));
+  }
 }
