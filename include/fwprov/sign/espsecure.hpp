@@ -14,8 +14,6 @@
 namespace fwprov::sign::espsecure {
 
 using pki::PkeyPtr;
-using pki::X509Ptr;
-using pki::X509ReqPtr;
 
 // --- v1 ---
 // image || 00000000 || r || s, r/s from RFC 6979 with SHA-256. The key must be EC P-256.

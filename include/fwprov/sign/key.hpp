@@ -10,8 +10,6 @@
 namespace fwprov::sign {
 
 using pki::PkeyPtr;
-using pki::X509Ptr;
-using pki::X509ReqPtr;
 
 enum class KeyAlgorithm { Rsa, Ec };
 
