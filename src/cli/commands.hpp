@@ -11,6 +11,11 @@ void setup_otadata(CLI::App& app, Context& context);
 void setup_image(CLI::App& app, Context& context);
 void setup_nvs(CLI::App& app, Context& context);
 void setup_mfg(CLI::App& app, Context& context);
+void setup_keygen(CLI::App& app, Context& context);
+void setup_sign(CLI::App& app, Context& context);
+void setup_verify(CLI::App& app, Context& context);
+void setup_csr(CLI::App& app, Context& context);
+void setup_ca(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

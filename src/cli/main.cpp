@@ -46,6 +46,11 @@ int main(int argc, char** argv) {
   fwprov::cli::setup_image(app, context);
   fwprov::cli::setup_nvs(app, context);
   fwprov::cli::setup_mfg(app, context);
+  fwprov::cli::setup_keygen(app, context);
+  fwprov::cli::setup_sign(app, context);
+  fwprov::cli::setup_verify(app, context);
+  fwprov::cli::setup_csr(app, context);
+  fwprov::cli::setup_ca(app, context);
   fwprov::cli::setup_help(app, context);
 
   try {

@@ -1,0 +1,59 @@
+#include "signing_support.hpp"
+
+#include "fwprov/core/error.hpp"
+#include "fwprov/core/file_io.hpp"
+#include "fwprov/pki/load.hpp"
+#include "fwprov/sign/espsecure.hpp"
+
+namespace fwprov::cli::signing {
+
+void PassphraseOptions::add_to(CLI::App* command, const std::string& what) {
+  auto* by_env = command->add_option("--passphrase-env", env, "Environment variable holding the passphrase " + what)
+                     ->type_name("VAR");
+  auto* by_file = command->add_option("--passphrase-file", file, "File whose first line is the passphrase " + what)
+                      ->type_name("FILE");
+  by_env->excludes(by_file);
+}
+
+pki::PassphraseSource PassphraseOptions::source() const {
+  if (!env.empty()) return pki::PassphraseSource::from_env(env);
+  if (!file.empty()) return pki::PassphraseSource::from_file(file);
+  return {};
+}
+
+void refuse_overwrite(const std::filesystem::path& path, bool force) {
+  std::error_code ec;
+  if (!force && std::filesystem::exists(path, ec))
+    throw Error(ErrorKind::Usage, SourceLocation{path.string()}, "already exists; refusing to overwrite (give --force to replace it)");
+}
+
+void ensure_parent(const std::filesystem::path& path) {
+  auto parent = path.parent_path();
+  if (parent.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) throw Error(ErrorKind::Io, SourceLocation{parent.string()}, "cannot create folder: " + ec.message());
+}
+
+pki::PkeyPtr load_verification_key(const std::string& pubkey_path, const std::string& certificate_path) {
+  if (!certificate_path.empty()) {
+    pki::X509Ptr certificate = pki::load_certificate_file(certificate_path);
+    pki::PkeyPtr key(X509_get_pubkey(certificate.get()));
+    if (!key) throw Error(ErrorKind::Input, SourceLocation{certificate_path}, "certificate holds no usable public key");
+    return key;
+  }
+  try {
+    return pki::load_public_key_file(pubkey_path);
+  } catch (const Error& error) {
+    if (error.kind() != ErrorKind::Input) throw;
+    Bytes raw = read_file(pubkey_path);
+    if (raw.size() == 64) return sign::espsecure::sbv1_public_key_from_raw(raw);  // espsecure v1 raw X || Y
+    try {
+      return pki::load_private_key(raw, pubkey_path);  // an unencrypted private key holds its public half
+    } catch (const Error&) {
+      throw error;
+    }
+  }
+}
+
+}  // namespace fwprov::cli::signing

@@ -1,0 +1,273 @@
+// Secure boot v2 signature sectors (RSA-3072 PSS and ECDSA blocks), as espsecure 5.3.1.
+#include <openssl/bn.h>
+
+#include <algorithm>
+
+#include "fwprov/core/crc32.hpp"
+#include "fwprov/core/digest.hpp"
+#include "fwprov/core/error.hpp"
+#include "fwprov/sign/espsecure.hpp"
+#include "fwprov/sign/format.hpp"
+#include "openssl_extra.hpp"
+
+namespace fwprov::sign::espsecure {
+namespace {
+
+using namespace format;
+
+std::uint8_t curve_id(const std::string& curve) {
+  if (curve == "P-256") return kSbv2CurveP256;
+  if (curve == "P-384") return kSbv2CurveP384;
+  if (curve == "P-192") return kSbv2CurveP192;
+  throw Error(ErrorKind::Crypto, "secure boot v2 does not support curve " + curve);
+}
+
+struct CurveOfId {
+  const char* name;
+  std::size_t coordinate_size;
+};
+std::optional<CurveOfId> curve_of_id(std::uint8_t id) {
+  switch (id) {
+    case kSbv2CurveP192: return CurveOfId{"P-192", 24};
+    case kSbv2CurveP256: return CurveOfId{"P-256", 32};
+    case kSbv2CurveP384: return CurveOfId{"P-384", 48};
+    default: return std::nullopt;
+  }
+}
+
+void append_le(Bytes& out, ByteView big_endian) { append(out, reversed(big_endian)); }
+
+// n (LE) || e (u32 LE) || R^2 mod n (LE) || -n^-1 mod 2^32 (u32 LE): what the ROM's
+// Montgomery code needs, and what the eFuse digest covers.
+Bytes rsa_key_part(const EVP_PKEY* key) {
+  RsaPublicParts parts = rsa_public_parts(key);
+  if (parts.modulus.size() != kSbv2RsaBytes) throw Error(ErrorKind::Crypto, "secure boot v2 needs an RSA-3072 key");
+  if (parts.exponent > 0xFFFFFFFFu) throw Error(ErrorKind::Crypto, "RSA public exponent does not fit 32 bits");
+  auto n = detail::bn_from(parts.modulus);
+  detail::BnCtxPtr ctx(BN_CTX_new());
+  auto r_squared = detail::bn_new(), rinv = detail::bn_new(), two_32 = detail::bn_new(), inverse = detail::bn_new(),
+       m_prime = detail::bn_new();
+  if (!ctx || BN_lshift(r_squared.get(), BN_value_one(), 2 * static_cast<int>(kSbv2RsaBits)) != 1 ||
+      BN_mod(rinv.get(), r_squared.get(), n.get(), ctx.get()) != 1 || BN_lshift(two_32.get(), BN_value_one(), 32) != 1 ||
+      BN_mod_inverse(inverse.get(), n.get(), two_32.get(), ctx.get()) == nullptr ||
+      BN_sub(m_prime.get(), two_32.get(), inverse.get()) != 1)
+    detail::crypto_fail("cannot derive the secure boot v2 RSA parameters");
+  Bytes m_prime_bytes = detail::bn_to(m_prime.get(), 4);  // inverse is odd and < 2^32, so 0 < m' < 2^32
+  Bytes out;
+  out.reserve(kSbv2RsaKeyEnd - kSbv2RsaModulusOffset);
+  append_le(out, parts.modulus);
+  append_u32le(out, static_cast<std::uint32_t>(parts.exponent));
+  append_le(out, detail::bn_to(rinv.get(), kSbv2RsaBytes));
+  append_le(out, m_prime_bytes);
+  return out;
+}
+
+Bytes ec_key_part(const EVP_PKEY* key, const KeyInfo& info) {
+  EcPoint point = ec_public_point(key);
+  Bytes out{curve_id(info.curve)};
+  append_le(out, point.x);
+  append_le(out, point.y);
+  return out;
+}
+
+Bytes key_part(const EVP_PKEY* key) {
+  KeyInfo info = key_info(key);
+  return info.is_rsa() ? rsa_key_part(key) : ec_key_part(key, info);
+}
+
+void finish_block(Bytes& block) {
+  block.resize(kSbv2CrcOffset, 0x00);
+  append_u32le(block, crc32(block));
+  block.resize(kSbv2BlockSize, 0x00);
+}
+
+bool block_is_well_formed(ByteView block) {
+  return block[0] == kSbv2Magic && (block[1] == kSbv2VersionRsa || block[1] == kSbv2VersionEcdsa) &&
+         crc32(block.first(kSbv2CrcOffset)) == load_u32le(block.data() + kSbv2CrcOffset);
+}
+
+Sbv2Block parse_block(ByteView block, std::size_t index) {
+  Sbv2Block parsed;
+  parsed.index = index;
+  if (!block_is_well_formed(block)) return parsed;
+  if (block[1] == kSbv2VersionRsa) {
+    parsed.rsa = true;
+    parsed.digest.assign(block.begin() + kSbv2DigestOffset, block.begin() + kSbv2DigestOffset + 32);
+    Bytes modulus = reversed(block.subspan(kSbv2RsaModulusOffset, kSbv2RsaBytes));
+    std::uint32_t exponent = load_u32le(block.data() + kSbv2RsaExponentOffset);
+    parsed.key_digest = digest_bytes(HashAlgorithm::Sha256, block.subspan(kSbv2RsaModulusOffset, kSbv2RsaKeyEnd - kSbv2RsaModulusOffset));
+    parsed.signature = reversed(block.subspan(kSbv2RsaSignatureOffset, kSbv2RsaBytes));
+    try {
+      parsed.embedded_key = rsa_public_key_from_parts(modulus, exponent);
+    } catch (const Error&) {
+      return parsed;  // a modulus OpenSSL refuses: not a usable block
+    }
+    parsed.valid = true;
+    return parsed;
+  }
+  std::uint8_t sha_id = block[2];
+  if (sha_id != kSbv2ShaIdSha256 && sha_id != kSbv2ShaIdSha384) return parsed;
+  parsed.hash = sha_id == kSbv2ShaIdSha384 ? HashAlgorithm::Sha384 : HashAlgorithm::Sha256;
+  std::size_t digest_length = digest_size(parsed.hash);
+  std::size_t curve_at = kSbv2DigestOffset + digest_length;
+  auto curve = curve_of_id(block[curve_at]);
+  if (!curve) return parsed;
+  std::size_t size = curve->coordinate_size;
+  parsed.digest.assign(block.begin() + kSbv2DigestOffset, block.begin() + static_cast<std::ptrdiff_t>(curve_at));
+  std::size_t x_at = curve_at + 1, y_at = x_at + size, r_at = y_at + size, s_at = r_at + size;
+  parsed.key_digest = digest_bytes(HashAlgorithm::Sha256, block.subspan(curve_at, 1 + 2 * size));
+  Bytes r = reversed(block.subspan(r_at, size));
+  Bytes s = reversed(block.subspan(s_at, size));
+  try {
+    parsed.embedded_key = ec_public_key_from_point(curve->name, reversed(block.subspan(x_at, size)), reversed(block.subspan(y_at, size)));
+    parsed.signature = ecdsa_der_from_raw(r, s);
+  } catch (const Error&) {
+    return parsed;  // not a point on the curve
+  }
+  parsed.valid = true;
+  return parsed;
+}
+
+ByteView last_sector(ByteView signed_image, const std::string& origin) {
+  if (signed_image.empty() || signed_image.size() % kSbv2SectorSize != 0)
+    throw Error(ErrorKind::Input, SourceLocation{origin},
+                "file of " + std::to_string(signed_image.size()) +
+                    " bytes is not a secure boot v2 signed image (length must be a non-zero multiple of 4096)");
+  return signed_image.subspan(signed_image.size() - kSbv2SectorSize);
+}
+
+}  // namespace
+
+Bytes sbv2_pad(ByteView image) {
+  Bytes out(image.begin(), image.end());
+  std::size_t remainder = out.size() % kSbv2SectorSize;
+  if (remainder != 0) out.resize(out.size() + kSbv2SectorSize - remainder, kSbv2ImagePadByte);
+  return out;
+}
+
+HashAlgorithm sbv2_hash_for(const KeyInfo& info) {
+  return !info.is_rsa() && info.curve == "P-384" ? HashAlgorithm::Sha384 : HashAlgorithm::Sha256;
+}
+
+void sbv2_require_key(const KeyInfo& info, const std::string& origin) {
+  if (info.is_rsa() && info.bits != static_cast<int>(kSbv2RsaBits))
+    throw Error(ErrorKind::Crypto, SourceLocation{origin},
+                "key has " + std::to_string(info.bits) + " bits: secure boot v2 only supports RSA-3072 (or ECDSA P-256/P-384)");
+}
+
+Bytes sbv2_public_key_digest(const EVP_PKEY* key) { return digest_bytes(HashAlgorithm::Sha256, key_part(key)); }
+
+Bytes sbv2_block(ByteView image_digest, Signer& signer) {
+  const KeyInfo& info = signer.info();
+  HashAlgorithm hash = sbv2_hash_for(info);
+  if (image_digest.size() != digest_size(hash)) throw Error(ErrorKind::Internal, "image digest of the wrong length for the key");
+  Bytes block;
+  block.reserve(kSbv2BlockSize);
+  if (info.is_rsa()) {
+    if (signer.options().scheme != RsaScheme::Pss) throw Error(ErrorKind::Internal, "secure boot v2 RSA blocks need a PSS signer");
+    block = {kSbv2Magic, kSbv2VersionRsa, 0x00, 0x00};
+    append(block, image_digest);
+    append(block, rsa_key_part(signer.key()));
+    append(block, reversed(signer.sign_digest(image_digest, hash)));
+  } else {
+    block = {kSbv2Magic, kSbv2VersionEcdsa, hash == HashAlgorithm::Sha384 ? kSbv2ShaIdSha384 : kSbv2ShaIdSha256, 0x00};
+    append(block, image_digest);
+    append(block, ec_key_part(signer.key(), info));
+    EcdsaRaw signature = signer.sign_digest_raw(image_digest, hash);
+    append(block, reversed(signature.r));
+    append(block, reversed(signature.s));
+  }
+  finish_block(block);
+  return block;
+}
+
+std::vector<Sbv2Block> sbv2_read_blocks(ByteView signed_image, const std::string& origin) {
+  ByteView sector = last_sector(signed_image, origin);
+  std::vector<Sbv2Block> blocks;
+  for (std::size_t i = 0; i < kSbv2MaxBlocks; ++i) blocks.push_back(parse_block(sector.subspan(i * kSbv2BlockSize, kSbv2BlockSize), i));
+  return blocks;
+}
+
+Bytes sbv2_sign(ByteView input, std::vector<Signer*> signers, bool append_blocks, const std::string& origin) {
+  for (Signer* signer : signers) sbv2_require_key(signer->info(), origin);
+  Bytes image;
+  std::vector<Bytes> kept;
+  if (append_blocks) {
+    ByteView sector = last_sector(input, origin);
+    image.assign(input.begin(), input.end() - static_cast<std::ptrdiff_t>(kSbv2SectorSize));
+    for (std::size_t i = 0; i < kSbv2MaxBlocks; ++i) {
+      ByteView raw = sector.subspan(i * kSbv2BlockSize, kSbv2BlockSize);
+      Sbv2Block block = parse_block(raw, i);
+      if (!block.valid) continue;
+      if (block.digest != digest_bytes(block.hash, image))
+        throw Error(ErrorKind::Input, SourceLocation{origin, 0, 0, "signature block " + std::to_string(i)},
+                    "existing signature block does not match the image digest; refusing to append");
+      kept.emplace_back(raw.begin(), raw.end());
+    }
+    if (kept.empty())
+      throw Error(ErrorKind::Input, SourceLocation{origin}, "no valid secure boot v2 signature block to append to (sign without --append first)");
+  } else {
+    image = sbv2_pad(input);
+  }
+  if (kept.size() + signers.size() > kSbv2MaxBlocks)
+    throw Error(ErrorKind::Usage, SourceLocation{origin},
+                "a signature sector holds at most 3 blocks: " + std::to_string(kept.size()) + " present + " +
+                    std::to_string(signers.size()) + " new");
+  Bytes digests[2];
+  Bytes sector;
+  sector.reserve(kSbv2SectorSize);
+  for (const Bytes& block : kept) append(sector, block);
+  for (Signer* signer : signers) {
+    HashAlgorithm hash = sbv2_hash_for(signer->info());
+    Bytes& digest = digests[hash == HashAlgorithm::Sha384 ? 1 : 0];
+    if (digest.empty()) digest = digest_bytes(hash, image);
+    append(sector, sbv2_block(digest, *signer));
+  }
+  sector.resize(kSbv2SectorSize, kSbv2SectorFillByte);
+  append(image, sector);
+  return image;
+}
+
+Sbv2Check sbv2_verify(ByteView signed_image, const EVP_PKEY* public_key, const std::string& origin) {
+  std::vector<Sbv2Block> blocks = sbv2_read_blocks(signed_image, origin);
+  KeyInfo key = key_info(public_key);
+  Sbv2Check check;
+  check.image_size = signed_image.size() - kSbv2SectorSize;
+  ByteView image = signed_image.first(check.image_size);
+  Bytes digests[2];
+  bool any_verified = false, any_mismatch = false;
+  for (Sbv2Block& block : blocks) {
+    Sbv2BlockCheck result;
+    result.index = block.index;
+    result.valid = block.valid;
+    result.rsa = block.rsa;
+    result.key_digest = block.key_digest;
+    if (!block.valid) {
+      result.note = "absent or invalid (magic, version or CRC)";
+      check.blocks.push_back(std::move(result));
+      continue;
+    }
+    Bytes& digest = digests[block.hash == HashAlgorithm::Sha384 ? 1 : 0];
+    if (digest.empty()) digest = digest_bytes(block.hash, image);
+    result.digest_matches = digest == block.digest;
+    if (!result.digest_matches) {
+      any_mismatch = true;
+      result.note = "image digest does not match the digest stored in the block (image modified?)";
+    } else if (block.rsa != key.is_rsa()) {
+      result.note = std::string("block holds an ") + (block.rsa ? "RSA" : "ECDSA") + " signature, the key is " + key.describe();
+    } else if (EVP_PKEY_eq(block.embedded_key.get(), public_key) != 1) {
+      pki::take_openssl_error();
+      result.note = "not signed by the supplied key (the block embeds another public key)";
+    } else if (!verify_digest(public_key, block.digest, block.hash, block.signature, RsaScheme::Pss)) {
+      result.note = "signature does not verify with the supplied key";
+    } else {
+      result.verified = true;
+      any_verified = true;
+    }
+    check.blocks.push_back(std::move(result));
+  }
+  check.valid = any_verified && !any_mismatch;
+  return check;
+}
+
+}  // namespace fwprov::sign::espsecure
