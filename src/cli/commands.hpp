@@ -6,6 +6,8 @@
 
 namespace fwprov::cli {
 
+void setup_convert(CLI::App& app, Context& context);
+void setup_inspect(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli
