@@ -23,7 +23,7 @@ openssl pkcs8 -topk8 -v2 aes-256-cbc -in key.pem -passout env:FWPROV_TEST_PASS -
 
 : > empty.pem
 printf 'this is not a certificate\n' > garbage.pem
-head -c 300 /dev/urandom > garbage.der
+head -c 300 /dev/urandom > noise.bin
 head -n 4 cert.pem > truncated.pem
 sed '$d' cert.pem > no-end-line.pem
 openssl genpkey -algorithm ed448 -out ed448.pem
@@ -34,7 +34,7 @@ cat cert.pem key.pem > mixed.pem
 expect_clean_failure 3 "empty file" "empty\.pem.*empty" empty.der -- "$FWPROV" convert empty.pem
 expect_clean_failure 3 "garbage text" "garbage\.pem.*not a certificate, CSR, private key or public key" garbage.der -- \
   "$FWPROV" convert garbage.pem
-expect_clean_failure 3 "garbage bytes" "garbage\.der.*not a certificate" garbage.pem -- "$FWPROV" convert garbage.der
+expect_clean_failure 3 "garbage bytes" "noise\.bin.*not a certificate" noise.pem -- "$FWPROV" convert noise.bin
 expect_clean_failure 3 "truncated PEM block" "truncated\.pem.*truncated" truncated.der -- "$FWPROV" convert truncated.pem
 expect_clean_failure 3 "PEM block without END line" "no-end-line\.pem.*truncated" no-end-line.der -- \
   "$FWPROV" convert no-end-line.pem
