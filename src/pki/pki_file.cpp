@@ -182,10 +182,12 @@ PkiFile read_der(ByteView der, const std::string& origin, const PassphraseSource
     PKCS8_PRIV_KEY_INFO_free(info);
     return private_key_file(load_pkcs8(der, der, origin, passphrase), Encoding::Der, KeyStructure::Pkcs8, origin);
   }
-  if (PkeyPtr key = decode_exact(der, "SubjectPublicKeyInfo", kPublicSelection))
-    return public_key_file(std::move(key), Encoding::Der, KeyStructure::SubjectPublicKeyInfo, origin);
-  if (X509_PUBKEY* spki = d2i_whole<X509_PUBKEY, d2i_X509_PUBKEY>(der)) {  // well-formed, unknown algorithm
+  // The structure is checked with the ASN.1 parser first: OpenSSL's "SubjectPublicKeyInfo"
+  // decoder also accepts a bare PKCS#1 RSAPublicKey, which would lose that distinction.
+  if (X509_PUBKEY* spki = d2i_whole<X509_PUBKEY, d2i_X509_PUBKEY>(der)) {
     X509_PUBKEY_free(spki);
+    if (PkeyPtr key = decode_exact(der, "SubjectPublicKeyInfo", kPublicSelection))
+      return public_key_file(std::move(key), Encoding::Der, KeyStructure::SubjectPublicKeyInfo, origin);
     fail(ErrorKind::Crypto, origin, "public key of an unsupported type (supported: RSA, EC, Ed25519)");
   }
   if (PkeyPtr key = decode_exact(der, "type-specific", kPrivateSelection)) {

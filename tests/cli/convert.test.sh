@@ -82,6 +82,14 @@ for key in rsa2048 rsa3072 rsa4096 p256 p384; do
     req -inform der -in $key.csr.der -outform pem
 done
 
+# PKCS#1 RSAPublicKey ("RSA PUBLIC KEY") keeps its structure both ways.
+openssl rsa -in rsa2048.pem -RSAPublicKey_out -out rsa.pkcs1pub.pem 2>/dev/null
+expect_exit 0 "RSAPublicKey PEM -> DER" -- "$FWPROV" convert rsa.pkcs1pub.pem
+same_as_openssl "RSAPublicKey DER = openssl rsa -RSAPublicKey_out -outform der" rsa.pkcs1pub.der -- \
+  rsa -RSAPublicKey_in -in rsa.pkcs1pub.pem -RSAPublicKey_out -outform der
+expect_exit 0 "RSAPublicKey DER -> PEM" -- "$FWPROV" convert rsa.pkcs1pub.der -o rsa.pkcs1pub.back.pem
+expect_same_file rsa.pkcs1pub.back.pem rsa.pkcs1pub.pem "RSAPublicKey round trip"
+
 # `openssl ecparam -genkey` writes an EC PARAMETERS block before the key.
 openssl ecparam -name prime256v1 -genkey -out ecparam.pem
 expect_exit 0 "ecparam -genkey output -> DER" -- "$FWPROV" convert ecparam.pem
