@@ -1,7 +1,10 @@
 // `fwprov convert`: PEM <-> DER for certificates, chains, keys and CSRs; a batch is all or nothing.
 #include <fmt/core.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "commands.hpp"
@@ -55,26 +58,36 @@ pki::ConvertOptions convert_options(const ConvertArgs& args) {
   return options;
 }
 
-// Problems OutputBatch would only meet half-way through its renames are caught before anything
-// is written: an output that is a folder, one named twice, one that would overwrite an input.
-fs::path comparable(const fs::path& path) {
-  std::error_code ec;
-  fs::path canonical = fs::weakly_canonical(path, ec);
-  return ec ? fs::absolute(path, ec).lexically_normal() : canonical;
+// Two names for one file: the same device and inode (links and "./x" included); for outputs
+// that do not exist yet, the same normalised absolute path.
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  auto operator<=>(const FileIdentity&) const = default;
+};
+
+std::optional<FileIdentity> identity_of(const fs::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return std::nullopt;
+  return FileIdentity{info.st_dev, info.st_ino};
 }
 
+// Problems OutputBatch would only meet half-way through its renames are caught before anything
+// is written: an output that is a folder, one named twice, one that would overwrite an input.
 void check_outputs(const std::vector<Job>& jobs) {
-  std::set<fs::path> inputs, outputs;
-  for (const auto& job : jobs) inputs.insert(comparable(job.input));
+  std::set<FileIdentity> inputs;
+  for (const auto& job : jobs)
+    if (auto identity = identity_of(job.input)) inputs.insert(*identity);
+  std::set<fs::path> outputs;
   for (const auto& job : jobs) {
-    fs::path target = comparable(job.output);
     std::error_code ec;
     if (fs::is_directory(job.output, ec))
       throw Error(ErrorKind::Io, SourceLocation{job.output.string()}, "output is a folder, not a file");
-    if (inputs.count(target) != 0)
+    auto identity = identity_of(job.output);
+    if (identity && inputs.count(*identity) != 0)
       throw Error(ErrorKind::Usage, SourceLocation{job.output.string()},
                   "output would overwrite an input of this command; name another output (-o or IN:OUT)");
-    if (!outputs.insert(target).second)
+    if (!outputs.insert(fs::absolute(job.output, ec).lexically_normal()).second)
       throw Error(ErrorKind::Usage, SourceLocation{job.output.string()}, "named as the output of two inputs");
   }
 }

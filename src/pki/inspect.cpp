@@ -40,8 +40,9 @@ Bytes der_of(T* object) {
 
 std::string name_text(const X509_NAME* name) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  // RFC 2253 without escaping UTF-8: readable names for non-ASCII subjects.
-  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  // RFC 2253 escaping, but in certificate order ("CN=.., O=..") and with UTF-8 left readable.
+  constexpr unsigned long kFlags = (XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN | ASN1_STRFLGS_RFC2253) & ~ASN1_STRFLGS_ESC_MSB;
+  X509_NAME_print_ex(bio.get(), name, 0, kFlags);
   char* data = nullptr;
   long length = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(length));

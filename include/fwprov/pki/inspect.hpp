@@ -21,7 +21,7 @@ struct KeyInfo {
 enum class Validity { Valid, Expired, NotYetValid };
 
 struct CertificateInfo {
-  std::string subject;  // RFC 2253 order, e.g. "CN=device-01,O=Acme"
+  std::string subject;  // in certificate order, e.g. "CN=device-01, O=Acme"
   std::string issuer;
   std::string serial;      // uppercase hex, as `openssl x509 -serial`
   std::string not_before;  // ISO 8601 UTC, "2025-01-31T12:00:00Z"
