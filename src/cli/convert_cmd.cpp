@@ -3,6 +3,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -117,13 +119,30 @@ void run(Context& context, const ConvertArgs& args) {
   pki::ConvertOptions options = convert_options(args);
 
   // Everything is converted in memory first: a bad input stops the batch before any write.
-  ProgressFn progress = jobs.size() >= 100 ? context.out.progress("converting") : ProgressFn{};
+  // Progress (in input bytes, what Output's progress line shows) only for batches big enough
+  // to take a noticeable time.
+  constexpr std::size_t kProgressFromFiles = 100;
+  ProgressFn progress = jobs.size() >= kProgressFromFiles ? context.out.progress("converting") : ProgressFn{};
+  std::uint64_t total_bytes = 0;
+  if (progress) {
+    for (const auto& job : jobs) {
+      std::error_code ec;
+      auto size = fs::file_size(job.input, ec);
+      if (!ec) total_bytes += size;
+    }
+  }
+  std::uint64_t done_bytes = 0;
   std::vector<pki::Converted> results;
   results.reserve(jobs.size());
   for (auto& job : jobs) {
     results.push_back(pki::convert_file(job.input, options));
     if (job.output.empty()) job.output = pki::default_output_path(job.input, results.back().to);
-    if (progress) progress(results.size(), jobs.size());
+    if (progress) {
+      std::error_code ec;
+      auto size = fs::file_size(job.input, ec);
+      done_bytes += ec ? 0 : size;
+      progress(std::min(done_bytes, total_bytes), total_bytes);
+    }
   }
   check_outputs(jobs);
 

@@ -6,6 +6,8 @@
 #include <openssl/x509.h>
 
 #include <cstring>
+#include <map>
+#include <memory>
 
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
@@ -92,19 +94,45 @@ std::vector<X509Ptr> der_certificates(ByteView der) {
   return certificates;
 }
 
+// OSSL_DECODER_CTX_new_for_pkey costs about a millisecond (it walks every provider's decoders)
+// while one context can decode any number of keys: a batch of 1000 keys spent most of its time
+// building contexts. So one context per (structure, key type, selection) is kept per thread.
+class DecoderCache {
+ public:
+  PkeyPtr decode(ByteView der, const char* structure, const char* key_type, int selection) {
+    std::string id = std::string(structure) + "/" + (key_type != nullptr ? key_type : "") + "/" + std::to_string(selection);
+    auto& entry = entries_[id];
+    if (!entry) {
+      entry = std::make_unique<Entry>();
+      entry->ctx = OSSL_DECODER_CTX_new_for_pkey(&entry->output, "DER", structure, key_type, selection, nullptr, nullptr);
+    }
+    if (entry->ctx == nullptr) return nullptr;
+    entry->output = nullptr;
+    const unsigned char* cursor = der.data();
+    size_t remaining = der.size();
+    int ok = OSSL_DECODER_from_data(entry->ctx, &cursor, &remaining);
+    ERR_clear_error();
+    PkeyPtr key(entry->output);
+    entry->output = nullptr;
+    if (ok != 1) entries_.erase(id);  // start clean after a failure
+    if (ok != 1 || remaining != 0) return nullptr;
+    return key;
+  }
+
+ private:
+  struct Entry {
+    EVP_PKEY* output = nullptr;  // where the context writes each key: must not move
+    OSSL_DECODER_CTX* ctx = nullptr;
+    ~Entry() { OSSL_DECODER_CTX_free(ctx); }
+  };
+  std::map<std::string, std::unique_ptr<Entry>> entries_;
+};
+
 // A key of one given structure; nullptr unless the structure matches and uses every byte.
-PkeyPtr decode_exact(ByteView der, const char* structure, int selection) {
-  EVP_PKEY* key = nullptr;
-  OSSL_DECODER_CTX* ctx = OSSL_DECODER_CTX_new_for_pkey(&key, "DER", structure, nullptr, selection, nullptr, nullptr);
-  if (ctx == nullptr) return nullptr;
-  const unsigned char* cursor = der.data();
-  size_t remaining = der.size();
-  int ok = OSSL_DECODER_from_data(ctx, &cursor, &remaining);
-  OSSL_DECODER_CTX_free(ctx);
-  ERR_clear_error();
-  PkeyPtr result(key);
-  if (ok != 1 || remaining != 0) return nullptr;
-  return result;
+// Naming the key type when it is known keeps the decoder chain short.
+PkeyPtr decode_exact(ByteView der, const char* structure, int selection, const char* key_type = nullptr) {
+  thread_local DecoderCache cache;
+  return cache.decode(der, structure, key_type, selection);
 }
 
 constexpr int kPrivateSelection = OSSL_KEYMGMT_SELECT_PRIVATE_KEY | OSSL_KEYMGMT_SELECT_ALL_PARAMETERS;
@@ -125,6 +153,7 @@ std::string pkcs8_algorithm(ByteView der) {
 // A PKCS#8 key OpenSSL cannot turn into a key object is an algorithm it does not know (or a
 // broken key); say which algorithm it claims to be.
 PkeyPtr load_pkcs8(ByteView data, ByteView der, const std::string& origin, const PassphraseSource& passphrase) {
+  if (PkeyPtr key = decode_exact(der, "PrivateKeyInfo", kPrivateSelection)) return key;  // the common, fast path
   try {
     return load_private_key(data, origin, passphrase);
   } catch (const Error& error) {
@@ -278,9 +307,14 @@ PkiFile read_pem(ByteView data, const std::string& origin, const PassphraseSourc
   if (!private_keys.empty()) {
     const PemBlock& block = *private_keys.front();
     KeyStructure structure = private_structure_of(block);
-    Bytes pem = block_as_pem(block);
-    PkeyPtr key = structure == KeyStructure::Pkcs8 ? load_pkcs8(pem, block.body, origin, passphrase)
-                                                   : load_private_key(pem, origin, passphrase);
+    PkeyPtr key;
+    if (structure == KeyStructure::Pkcs1 || structure == KeyStructure::Sec1)  // unencrypted: decode the DER body
+      key = decode_exact(block.body, "type-specific", kPrivateSelection, structure == KeyStructure::Pkcs1 ? "RSA" : "EC");
+    if (!key) {
+      Bytes pem = block_as_pem(block);  // encrypted, or broken: the general loader says which
+      key = structure == KeyStructure::Pkcs8 ? load_pkcs8(pem, block.body, origin, passphrase)
+                                             : load_private_key(pem, origin, passphrase);
+    }
     return private_key_file(std::move(key), Encoding::Pem, structure, origin);
   }
   const PemBlock& block = *public_keys.front();
