@@ -189,15 +189,18 @@ void setup_convert(CLI::App& app, Context& context) {
       ->type_name("IN[:OUT]");
   command->add_option("-o,--output", args->output, "Output file for a single IN")->type_name("OUT");
   command->add_option("--to", args->to, "Output encoding (default: DER for PEM input, PEM for DER input)")
-      ->check(CLI::IsMember({"der", "pem"}));
+      ->check(CLI::IsMember({"der", "pem"}))
+      ->type_name("der|pem");
   command->add_option("--chain", args->chain,
                       "A file of several certificates: 'first' writes the first, 'all' writes all of them "
                       "(DER: concatenated); without it such a file is an error")
-      ->check(CLI::IsMember({"first", "all"}));
+      ->check(CLI::IsMember({"first", "all"}))
+      ->type_name("first|all");
   command->add_option("--key-format", args->key_format,
                       "Private keys: 'traditional' = PKCS#1 (RSA) / SEC1 (EC), as `openssl rsa -traditional` and "
                       "`openssl ec` write them (Ed25519 is always PKCS#8); 'pkcs8' = unencrypted PKCS#8")
       ->check(CLI::IsMember({"traditional", "pkcs8"}))
+      ->type_name("traditional|pkcs8")
       ->capture_default_str();
   add_passphrase_options(command, args->passphrase);
   command->footer(

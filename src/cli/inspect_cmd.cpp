@@ -183,7 +183,7 @@ void setup_inspect(CLI::App& app, Context& context) {
   auto args = std::make_shared<InspectArgs>();
   auto* command = app.add_subcommand(
       "inspect", "Say what certificate, key or CSR files are; --match checks that a certificate belongs to a key");
-  command->add_option("files", args->files, "Files to inspect (PEM or DER); with --match: CERT KEY")->required();
+  command->add_option("files", args->files, "Files to inspect (PEM or DER); with --match: CERT KEY")->required()->type_name("FILE");
   command->add_flag("--match", args->match,
                     "Check that CERT's public key belongs to KEY (a private key, public key, certificate or CSR); "
                     "exit 7 when it does not");

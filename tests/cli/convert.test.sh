@@ -95,6 +95,14 @@ openssl ecparam -name prime256v1 -genkey -out ecparam.pem
 expect_exit 0 "ecparam -genkey output -> DER" -- "$FWPROV" convert ecparam.pem
 same_as_openssl "ecparam key: DER = openssl ec -outform der" ecparam.der -- ec -in ecparam.pem -outform der
 
+# Windows line endings and explanatory text around the block (as `openssl x509 -text` writes).
+sed 's/$/\r/' p256.crt.pem > crlf.crt.pem
+expect_exit 0 "CRLF PEM certificate" -- "$FWPROV" convert crlf.crt.pem
+expect_same_file crlf.crt.der p256.crt.der "CRLF PEM gives the same DER"
+openssl x509 -in p256.crt.pem -text > text.crt.pem
+expect_exit 0 "PEM certificate after its text dump" -- "$FWPROV" convert text.crt.pem
+expect_same_file text.crt.der p256.crt.der "text around the PEM block is ignored"
+
 # Ed25519: no traditional form, PKCS#8 either way.
 openssl genpkey -algorithm ed25519 -out ed25519.pem
 expect_exit 0 "Ed25519 -> DER" -- "$FWPROV" convert ed25519.pem

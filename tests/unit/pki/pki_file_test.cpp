@@ -76,7 +76,7 @@ TEST_CASE("encrypted PKCS#8 needs the passphrase, in PEM and DER") {
   }
 }
 
-TEST_CASE("certificates, chains and CSRs are identified; mixed files are refused") {
+TEST_CASE("certificates and chains are identified, mixed files are refused") {
   auto key = test::make_ec("P-256");
   auto first = test::make_certificate(key.get(), "first");
   auto second = test::make_certificate(key.get(), "second");
