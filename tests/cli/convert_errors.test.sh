@@ -47,6 +47,10 @@ expect_clean_failure 5 "no passphrase for an encrypted key" "enc\.pem.*encrypted
 unset FWPROV_UNSET_PASS
 expect_clean_failure 5 "passphrase variable not set" "FWPROV_UNSET_PASS.*not set" enc.der -- \
   "$FWPROV" convert enc.pem --passphrase-env FWPROV_UNSET_PASS
+: > empty-pass.txt
+expect_clean_failure 5 "empty passphrase file" "empty-pass\.txt.*passphrase file is empty" enc.der -- \
+  "$FWPROV" convert enc.pem --passphrase-file empty-pass.txt
+expect_clean_failure 4 "missing passphrase file" "no-pass\.txt" enc.der -- "$FWPROV" convert enc.pem --passphrase-file no-pass.txt
 expect_clean_failure 5 "unsupported key type Ed448" "ed448\.pem.*unsupported key type ED448" ed448.der -- \
   "$FWPROV" convert ed448.pem
 expect_clean_failure 5 "unsupported key type X25519" "x25519\.pem.*unsupported key type X25519" x25519.der -- \
