@@ -1,6 +1,7 @@
 // `fwprov inspect`: what each PKI file is, and `--match CERT KEY`: whether they belong together.
 #include <fmt/core.h>
 
+#include <cstdio>
 #include <ctime>
 
 #include "commands.hpp"
@@ -137,6 +138,7 @@ void inspect_files(Context& context, const InspectArgs& args) {
         print_file(context, name, info);
       }
     } catch (const Error& error) {
+      std::fflush(stdout);  // keep the lines in file order when stdout and stderr share a pipe
       context.out.error(error.what());
       if (context.exit_code == 0) context.exit_code = exit_code(error.kind());
       all_ok = false;
@@ -172,6 +174,7 @@ void match_files(Context& context, const InspectArgs& args) {
                                    key_key.public_key_sha256));
   }
   if (!match) {
+    std::fflush(stdout);  // the verdict line first, then the error line, also when both are piped
     context.out.error(fmt::format("{}: public key does not match {}", cert_name, key_name));
     context.exit_code = exit_code(ErrorKind::Mismatch);
   }
