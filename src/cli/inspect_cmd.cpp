@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "fwprov/core/error.hpp"
+#include "fwprov/core/file_io.hpp"
 #include "fwprov/pki/inspect.hpp"
 #include "fwprov/pki/key_match.hpp"
 #include "pki_passphrase_options.hpp"
@@ -122,6 +123,26 @@ void warn_about_validity(const Context& context, const std::string& name, const 
   }
 }
 
+// An encrypted private key and no passphrase: say what the file is rather than fail. Returns
+// false when the file is something else.
+bool describe_encrypted_key(const Context& context, const std::string& name, nlohmann::json& files) {
+  auto form = pki::encrypted_key_form(read_file(name));
+  if (!form) return false;
+  if (context.options.json) {
+    files.push_back({{"file", name},
+                     {"ok", true},
+                     {"kind", pki::kind_name(pki::ObjectKind::PrivateKey)},
+                     {"encoding", pki::encoding_name(form->encoding)},
+                     {"structure", pki::structure_name(form->structure)},
+                     {"encrypted", true}});
+  } else {
+    context.out.result(fmt::format("{}: private key, {}, {}", name, pki::encoding_name(form->encoding),
+                                   pki::structure_name(form->structure)));
+    print_line(context, "key", "encrypted (give --passphrase-env VAR or --passphrase-file FILE to see it)");
+  }
+  return true;
+}
+
 // Every file is inspected even when one fails; the exit code is the first failure's.
 void inspect_files(Context& context, const InspectArgs& args) {
   auto passphrase = args.passphrase.source();
@@ -130,6 +151,7 @@ void inspect_files(Context& context, const InspectArgs& args) {
   bool all_ok = true;
   for (const auto& name : args.files) {
     try {
+      if (!passphrase.given() && describe_encrypted_key(context, name, files)) continue;
       pki::FileInfo info = pki::describe(pki::read_pki_file(name, passphrase), now);
       warn_about_validity(context, name, info);
       if (context.options.json) {

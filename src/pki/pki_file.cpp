@@ -367,6 +367,27 @@ void require_supported_key_type(const EVP_PKEY* key, const std::string& origin) 
        std::string("unsupported key type ") + (name != nullptr ? name : "unknown") + " (supported: RSA, EC, Ed25519)");
 }
 
+std::optional<EncryptedKeyForm> encrypted_key_form(ByteView data) {
+  if (data.empty()) return std::nullopt;
+  if (!looks_like_pem(data)) {
+    X509_SIG* encrypted = d2i_whole<X509_SIG, d2i_X509_SIG>(data);
+    if (encrypted == nullptr) return std::nullopt;
+    X509_SIG_free(encrypted);
+    return EncryptedKeyForm{Encoding::Der, KeyStructure::EncryptedPkcs8};
+  }
+  std::vector<PemBlock> blocks;
+  try {
+    blocks = read_pem_blocks(data, {});
+    bool one_key = blocks.size() == 1 || (blocks.size() == 2 && blocks[0].label == pem_label::kEcParameters);
+    if (!one_key || role_of(blocks.back(), {}, 0) != BlockRole::PrivateKey) return std::nullopt;
+  } catch (const Error&) {
+    return std::nullopt;  // damaged or unsupported: read_pki says how
+  }
+  KeyStructure structure = private_structure_of(blocks.back());
+  if (structure != KeyStructure::EncryptedPkcs8 && structure != KeyStructure::LegacyEncryptedPem) return std::nullopt;
+  return EncryptedKeyForm{Encoding::Pem, structure};
+}
+
 PkiFile read_pki(ByteView data, const std::string& origin, const PassphraseSource& passphrase) {
   if (data.empty()) fail(ErrorKind::Input, origin, "file is empty");
   if (looks_like_pem(data)) return read_pem(data, origin, passphrase);

@@ -114,6 +114,16 @@ expect_grep "empty\.pem: file is empty" "$WORK/err" "empty file named"
 expect_grep "garbage\.txt: not a certificate" "$WORK/err" "garbage file named"
 export FWPROV_WRONG=nope
 openssl pkcs8 -topk8 -v2 aes-256-cbc -in csk.key.pem -passout pass:right -out enc.pem
+expect_exit 0 "inspect an encrypted key without a passphrase" -- "$FWPROV" inspect enc.pem
+expect_grep "^enc\.pem: private key, PEM, encrypted PKCS#8$" "$WORK/out" "encrypted key: what it is"
+expect_grep "key: +encrypted \(give --passphrase-env" "$WORK/out" "encrypted key: how to see more"
+openssl rsa -in device.key.pem -traditional -aes256 -passout pass:right -out legacy.pem 2>/dev/null
+openssl pkcs8 -topk8 -v2 aes-256-cbc -in csk.key.pem -passout pass:right -outform der -out enc.der
+expect_exit 0 "inspect --json encrypted keys without a passphrase" -- "$FWPROV" --json inspect legacy.pem enc.der
+if python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["files"]; assert f[0]["structure"]=="legacy encrypted PEM" and f[0]["encrypted"] and f[1]["encoding"]=="DER" and f[1]["structure"]=="encrypted PKCS#8"' "$WORK/out"; then pass; else fail "encrypted keys --json"; fi
+printf 'right\n' > right-pass.txt
+expect_exit 0 "inspect an encrypted key with its passphrase" -- "$FWPROV" inspect legacy.pem --passphrase-file right-pass.txt
+expect_grep "key: +RSA 2048 bits$" "$WORK/out" "decrypted legacy key described"
 expect_exit 5 "inspect an encrypted key with a wrong passphrase" -- "$FWPROV" inspect enc.pem --passphrase-env FWPROV_WRONG
 expect_grep "enc\.pem: cannot decrypt private key: wrong passphrase" "$WORK/err" "wrong passphrase message"
 expect_exit 4 "inspect a missing file" -- "$FWPROV" inspect missing.der

@@ -2,6 +2,7 @@
 // Reading any PKI file fwprov handles and saying what it holds: X.509 certificates (one or a
 // chain), a private key, a public key or a CSR, in PEM or DER, with the key's structure.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,14 @@ struct PkiFile {
 // content; Crypto for a missing/wrong passphrase or a key type other than RSA, EC, Ed25519.
 PkiFile read_pki(ByteView data, const std::string& origin, const PassphraseSource& passphrase = {});
 PkiFile read_pki_file(const std::filesystem::path& path, const PassphraseSource& passphrase = {});
+
+// When `data` is an encrypted private key: how it is stored, found without decrypting it (so
+// `inspect` can say what the file is when no passphrase was given). nullopt otherwise.
+struct EncryptedKeyForm {
+  Encoding encoding;
+  KeyStructure structure;  // EncryptedPkcs8 or LegacyEncryptedPem
+};
+std::optional<EncryptedKeyForm> encrypted_key_form(ByteView data);
 
 // Throws a Crypto error naming `origin` unless the key is RSA, EC or Ed25519.
 void require_supported_key_type(const EVP_PKEY* key, const std::string& origin);
