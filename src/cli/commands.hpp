@@ -16,6 +16,8 @@ void setup_sign(CLI::App& app, Context& context);
 void setup_verify(CLI::App& app, Context& context);
 void setup_csr(CLI::App& app, Context& context);
 void setup_ca(CLI::App& app, Context& context);
+void setup_convert(CLI::App& app, Context& context);
+void setup_inspect(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   fwprov::cli::setup_verify(app, context);
   fwprov::cli::setup_csr(app, context);
   fwprov::cli::setup_ca(app, context);
+  fwprov::cli::setup_convert(app, context);
+  fwprov::cli::setup_inspect(app, context);
   fwprov::cli::setup_help(app, context);
 
   try {

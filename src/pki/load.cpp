@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
@@ -23,6 +24,7 @@ struct PassphraseRequest {
   const PassphraseSource* source;
   bool asked = false;
   bool unavailable = false;
+  std::exception_ptr failure;  // reading the passphrase failed (variable unset, file unreadable)
 };
 
 int passphrase_callback(char* buffer, size_t size, size_t* length, const OSSL_PARAM*, void* arg) {
@@ -32,7 +34,15 @@ int passphrase_callback(char* buffer, size_t size, size_t* length, const OSSL_PA
     request->unavailable = true;
     return 0;
   }
-  std::string secret = request->source->read();
+  // No exception may cross OpenSSL's C frames (it would leak the decoder's state): keep it
+  // and rethrow once OpenSSL has returned.
+  std::string secret;
+  try {
+    secret = request->source->read();
+  } catch (...) {
+    request->failure = std::current_exception();
+    return 0;
+  }
   if (secret.size() > size) {
     wipe(secret);
     return 0;
@@ -66,9 +76,10 @@ bool looks_like_pem(ByteView data) {
 
 PkeyPtr load_private_key(ByteView data, const std::string& origin, const PassphraseSource& passphrase) {
   if (data.empty()) fail(ErrorKind::Input, origin, "file is empty");
-  PassphraseRequest request{&passphrase};
+  PassphraseRequest request{&passphrase, false, false, nullptr};
   PkeyPtr key = decode_key(data, OSSL_KEYMGMT_SELECT_KEYPAIR | OSSL_KEYMGMT_SELECT_ALL_PARAMETERS, &request);
   std::string reason = take_openssl_error();
+  if (request.failure) std::rethrow_exception(request.failure);
   if (key) return key;
   if (request.unavailable)
     fail(ErrorKind::Crypto, origin, "private key is encrypted: give --passphrase-env VAR or --passphrase-file FILE");
