@@ -14,7 +14,6 @@
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/pki/load.hpp"
 #include "fwprov/sign/aws_ota.hpp"
-#include "fwprov/sign/batch_output.hpp"
 #include "fwprov/sign/espsecure.hpp"
 #include "fwprov/sign/file_digest.hpp"
 #include "fwprov/sign/format.hpp"
@@ -194,7 +193,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
   ProgressFn progress = total_bytes >= (64u << 20) ? context.out.progress("signing") : ProgressFn{};
   std::uint64_t done_before = 0;
   sign::FileHasher hasher;
-  sign::BatchOutput batch;
+  OutputBatch batch;
   PhaseTime hash_time, sign_time, write_time;
   nlohmann::json results = nlohmann::json::array();
   for (const Planned& planned : plan) {

@@ -73,6 +73,23 @@ void sync_file_systems(const std::vector<std::filesystem::path>& files) {
   }
 }
 
+// The renames are directory entries: syncing each folder once makes them durable too.
+template <typename Files>
+void sync_folders(const Files& files) {
+  std::vector<std::filesystem::path> done;
+  for (const auto& file : files) {
+    std::filesystem::path folder = file.path.parent_path();
+    if (folder.empty()) folder = ".";
+    if (std::find(done.begin(), done.end(), folder) != done.end()) continue;
+    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail(folder, "cannot open folder");
+    int result = ::fsync(fd);
+    ::close(fd);
+    if (result != 0) fail(folder, "sync failed");
+    done.push_back(folder);
+  }
+}
+
 }  // namespace
 
 OutputBatch::~OutputBatch() {
@@ -99,6 +116,7 @@ void OutputBatch::commit() {
     if (std::rename(temps_[i].c_str(), pending_[i].path.c_str()) != 0) fail(pending_[i].path, "cannot rename into place");
   }
   temps_.clear();
+  sync_folders(pending_);
   pending_.clear();
 }
 

@@ -9,7 +9,6 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/sign/aws_ota.hpp"
-#include "fwprov/sign/batch_output.hpp"
 #include "fwprov/sign/certificates.hpp"
 #include "fwprov/sign/ecdsa_encoding.hpp"
 #include "fwprov/sign/file_digest.hpp"
@@ -97,33 +96,6 @@ TEST_CASE("file hashing streams small and large files alike") {
   CHECK(sha384.digest_file(dir / "large.bin") == digest_bytes(HashAlgorithm::Sha384, large));
   CHECK_THROWS_AS(hasher.digest_file(dir / "missing.bin"), Error);
   CHECK_THROWS_AS(hasher.digest_file(dir), Error);
-}
-
-TEST_CASE("batch output writes everything or nothing, with the right modes") {
-  auto dir = test::scratch("sign-batch-output");
-  {
-    BatchOutput batch;
-    batch.add(dir / "a.sig", Bytes{1, 2, 3});
-    batch.add(dir / "b.key", Bytes{4}, FileMode::Secret);
-    batch.commit();
-  }
-  CHECK(read_file(dir / "a.sig") == Bytes{1, 2, 3});
-  struct stat info {};
-  REQUIRE(::stat((dir / "b.key").c_str(), &info) == 0);
-  CHECK((info.st_mode & 0777) == 0600);
-  CHECK_FALSE(std::filesystem::exists(dir / "a.sig.tmp"));
-  // A target in a missing folder fails at add(), before anything is written.
-  BatchOutput failing;
-  failing.add(dir / "c.sig", Bytes{9});
-  CHECK_THROWS_AS(failing.add(dir / "missing" / "d.sig", Bytes{9}), Error);
-  CHECK_FALSE(std::filesystem::exists(dir / "c.sig"));
-  // A target that cannot be created (it is a folder) leaves no other output behind.
-  std::filesystem::create_directories(dir / "e.sig.tmp");
-  BatchOutput blocked;
-  blocked.add(dir / "f.sig", Bytes{1});
-  blocked.add(dir / "e.sig", Bytes{2});
-  CHECK_THROWS_AS(blocked.commit(), Error);
-  CHECK_FALSE(std::filesystem::exists(dir / "f.sig"));
 }
 
 TEST_CASE("subjects parse in both notations and refuse junk") {
