@@ -1,0 +1,100 @@
+#include "fwprov/image/describe.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "fwprov/image/format.hpp"
+
+namespace fwprov::image {
+namespace {
+
+struct ChipName {
+  std::uint16_t id;
+  const char* name;
+};
+constexpr ChipName kChips[] = {{0, "ESP32"},     {2, "ESP32-S2"},  {5, "ESP32-C3"},  {9, "ESP32-S3"},  {12, "ESP32-C2"},
+                               {13, "ESP32-C6"}, {16, "ESP32-H2"}, {18, "ESP32-P4"}, {20, "ESP32-C61"}, {23, "ESP32-C5"}};
+constexpr std::uint16_t kEsp32ChipId = 0;
+
+struct Region {
+  std::uint32_t start, end;  // [start, end)
+  const char* name;
+};
+// esptool targets/esp32.py MEMORY_MAP.
+constexpr Region kEsp32Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},    {0x3F400000, 0x3F800000, "DROM"},      {0x3F800000, 0x3FC00000, "EXTRAM_DATA"},
+    {0x3FF80000, 0x3FF82000, "RTC_DRAM"},   {0x3FF90000, 0x40000000, "BYTE_ACCESSIBLE"},
+    {0x3FFAE000, 0x40000000, "DRAM"},       {0x3FFE0000, 0x3FFFFFFC, "DIRAM_DRAM"}, {0x40000000, 0x40070000, "IROM"},
+    {0x40070000, 0x40078000, "CACHE_PRO"},  {0x40078000, 0x40080000, "CACHE_APP"}, {0x40080000, 0x400A0000, "IRAM"},
+    {0x400A0000, 0x400BFFFC, "DIRAM_IRAM"}, {0x400C0000, 0x400C2000, "RTC_IRAM"},  {0x400D0000, 0x40400000, "IROM"},
+    {0x50000000, 0x50002000, "RTC_DATA"},
+};
+
+// A fixed-size char field with its trailing NULs removed (esptool decodes and strips them).
+std::string text_field(const std::uint8_t* p, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(p), size);
+  while (!text.empty() && text.back() == '\0') text.remove_suffix(1);
+  return std::string(text);
+}
+
+bool has_type(const std::vector<std::string>& types, std::string_view name) {
+  return std::find(types.begin(), types.end(), name) != types.end();
+}
+
+}  // namespace
+
+std::optional<std::string> chip_name(std::uint16_t chip_id) {
+  for (const auto& chip : kChips)
+    if (chip.id == chip_id) return std::string(chip.name);
+  return std::nullopt;
+}
+
+std::vector<std::string> memory_types(std::uint16_t chip_id, std::uint32_t address) {
+  std::vector<std::string> names;
+  if (chip_id != kEsp32ChipId) return names;
+  for (const auto& region : kEsp32Map)
+    if (region.start <= address && address < region.end) names.emplace_back(region.name);
+  return names;
+}
+
+Descriptions find_descriptions(ByteView file, const ParsedImage& image) {
+  Descriptions found;
+  std::optional<ByteView> app_bytes, bootloader_bytes;
+  for (const auto& segment : image.segments) {
+    const auto types = memory_types(image.extended.chip_id, segment.load_address);
+    const ByteView data = image.segment_data(file, segment);
+    if (has_type(types, "DROM") && !app_bytes) {
+      app_bytes = data;
+    } else if (has_type(types, "DRAM") && data.size() >= kBootloaderDescSize) {
+      bootloader_bytes = data.first(kBootloaderDescSize);
+    }
+  }
+  if (app_bytes) {
+    // esptool stops here whether or not the DROM segment really holds an app description.
+    if (app_bytes->size() >= kAppDescSize && load_u32le(app_bytes->data()) == kAppDescMagic) {
+      const std::uint8_t* p = app_bytes->data();
+      AppDescription app;
+      app.secure_version = load_u32le(p + 4);
+      app.version = text_field(p + 16, 32);
+      app.project_name = text_field(p + 48, 32);
+      app.time = text_field(p + 80, 16);
+      app.date = text_field(p + 96, 16);
+      app.idf_version = text_field(p + 112, 32);
+      std::copy(p + 144, p + 176, app.elf_sha256.begin());
+      app.min_efuse_blk_rev_full = load_u16le(p + 176);
+      app.max_efuse_blk_rev_full = load_u16le(p + 178);
+      app.mmu_page_size_log2 = p[180];
+      found.app = app;
+    }
+  } else if (bootloader_bytes && (*bootloader_bytes)[0] == kBootloaderDescMagic) {
+    const std::uint8_t* p = bootloader_bytes->data();
+    BootloaderDescription bootloader;
+    bootloader.version = load_u32le(p + 4);
+    bootloader.idf_version = text_field(p + 8, 32);
+    bootloader.date_time = text_field(p + 40, 24);
+    found.bootloader = bootloader;
+  }
+  return found;
+}
+
+}  // namespace fwprov::image

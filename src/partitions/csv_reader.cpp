@@ -1,0 +1,200 @@
+// CSV -> PartitionTable, following gen_esp32part.py's PartitionTable.from_csv and
+// PartitionDefinition.from_csv line by line (see docs/partitions.md for the dialect).
+#include <cstdlib>
+#include <fmt/core.h>
+
+#include "fwprov/core/error.hpp"
+#include "fwprov/partitions/codec.hpp"
+#include "fwprov/partitions/keywords.hpp"
+#include "python_int.hpp"
+
+namespace fwprov::partitions {
+namespace {
+
+bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); }
+bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// Python str.splitlines() for the ASCII line boundaries.
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= '\x1c' && c <= '\x1e')) {
+      lines.push_back(text.substr(start, i - start));
+      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      start = i + 1;
+    }
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
+
+// os.path.expandvars: $name and ${name} replaced when set, left alone otherwise.
+std::string expand_vars(std::string_view line) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    if (line[i] != '$') {
+      out.push_back(line[i++]);
+      continue;
+    }
+    std::size_t j = i + 1;
+    std::string name;
+    if (j < line.size() && line[j] == '{') {
+      const auto close = line.find('}', j);
+      if (close == std::string_view::npos) {
+        out.push_back(line[i++]);
+        continue;
+      }
+      name = std::string(line.substr(j + 1, close - j - 1));
+      j = close + 1;
+    } else {
+      while (j < line.size() && is_word(line[j])) ++j;
+      name = std::string(line.substr(i + 1, j - i - 1));
+      if (name.empty()) {
+        out.push_back(line[i++]);
+        continue;
+      }
+    }
+    if (const char* value = std::getenv(name.c_str())) {
+      out += value;
+    } else {
+      out += line.substr(i, j - i);
+    }
+    i = j;
+  }
+  return out;
+}
+
+struct RawRow {
+  Partition partition;
+  std::optional<std::int64_t> offset;  // nullopt = blank, placed later
+  std::int64_t size = 0;                // negative: "up to absolute address -size"
+};
+
+std::uint8_t to_byte(std::int64_t value, const char* what, std::string_view text, const std::string& file, std::size_t line) {
+  if (value < 0 || value > 0xFF)
+    throw Error(ErrorKind::Input, SourceLocation{file, line, 0, what},
+                fmt::format("{} '{}' is {}, which does not fit in one byte (0..255)", what, text, value));
+  return static_cast<std::uint8_t>(value);
+}
+
+RawRow parse_row(std::string_view line, const std::string& file, std::size_t line_no) {
+  std::vector<std::string_view> fields;
+  std::string padded = std::string(line) + ",,,,";  // the reference's "lazy way to support default fields"
+  std::string_view rest = padded;
+  while (true) {
+    const auto comma = rest.find(',');
+    fields.push_back(trim(rest.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  RawRow row;
+  Partition& p = row.partition;
+  p.line = line_no;
+  p.name = std::string(fields[0]);
+  if (fields[1].empty()) throw Error(ErrorKind::Input, SourceLocation{file, line_no, 2, "type"}, "Field 'type' can't be left empty.");
+  p.type = to_byte(detail::parse_field_int(fields[1], type_keywords(), file, line_no), "type", fields[1], file, line_no);
+  if (fields[2].empty()) {
+    if (p.type == kTypeApp)
+      throw Error(ErrorKind::Input, SourceLocation{file, line_no, 3, "subtype"}, "App partition cannot have an empty subtype");
+    p.subtype = kDataUndefined;
+  } else {
+    p.subtype = to_byte(detail::parse_field_int(fields[2], subtype_keywords(p.type), file, line_no), "subtype", fields[2], file, line_no);
+  }
+  if (!fields[3].empty()) row.offset = detail::parse_field_int(fields[3], {}, file, line_no);
+  if (fields[4].empty()) throw Error(ErrorKind::Input, SourceLocation{file, line_no, 5, "size"}, "Size field can't be empty");
+  row.size = detail::parse_field_int(fields[4], {}, file, line_no);
+  // Flags are split on ':' and compared as written (the reference does not trim them).
+  std::string_view flags = fields.size() > 5 ? fields[5] : std::string_view{};
+  while (true) {
+    const auto colon = flags.find(':');
+    const std::string_view flag = flags.substr(0, colon);
+    if (flag == "encrypted") p.encrypted = true;
+    else if (flag == "readonly") p.readonly = true;
+    else if (!flag.empty())
+      throw Error(ErrorKind::Input, SourceLocation{file, line_no, 6, "flags"},
+                  "CSV flag column contains unknown flag '" + std::string(flag) + "'");
+    if (colon == std::string_view::npos) break;
+    flags.remove_prefix(colon + 1);
+  }
+  return row;
+}
+
+std::uint32_t offset_alignment(std::uint8_t type) { return type == kTypeApp ? kAppOffsetAlign : kOtherOffsetAlign; }
+
+std::uint32_t to_u32(std::int64_t value, const char* what, const Partition& p, const std::string& file) {
+  if (value < 0 || value > 0xFFFFFFFFll)
+    throw Error(ErrorKind::Input, SourceLocation{file, p.line, 0, what},
+                fmt::format("partition '{}': {} {} does not fit in 32 bits", p.name, what, value));
+  return static_cast<std::uint32_t>(value);
+}
+
+}  // namespace
+
+PartitionTable parse_csv_table(std::string_view text, const std::string& file, const TableOptions& options) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
+    throw Error(ErrorKind::Input, SourceLocation{file}, "UTF-16/UTF-32 text is not supported; save the CSV as UTF-8");
+  std::vector<RawRow> rows;
+  const auto lines = split_lines(text);
+  for (std::size_t index = 0; index < lines.size(); ++index) {
+    const std::size_t line_no = index + 1;
+    const std::string expanded = expand_vars(lines[index]);
+    if (expanded.size() > 1 && expanded[0] == '$' && (std::isalpha(static_cast<unsigned char>(expanded[1])) || expanded[1] == '_')) {
+      std::size_t end = 1;
+      while (end < expanded.size() && is_word(expanded[end])) ++end;
+      throw Error(ErrorKind::Input, SourceLocation{file, line_no}, "unknown variable '" + expanded.substr(1, end - 1) + "'");
+    }
+    const std::string_view line = trim(expanded);
+    if (line.empty() || line.front() == '#') continue;
+    rows.push_back(parse_row(line, file, line_no));
+  }
+
+  // Fill in blank offsets and negative sizes, in file order.
+  PartitionTable table;
+  std::int64_t last_end = std::int64_t{options.table_offset} + kTableSectorSize;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    RawRow& row = rows[i];
+    Partition& p = row.partition;
+    if (row.offset && *row.offset < last_end) {
+      // The reference compares rows by offset here, so a row at the first row's offset also
+      // gets the "table sector" wording.
+      const bool first = i == 0 || *row.offset == table.partitions.front().offset;
+      if (first)
+        throw Error(ErrorKind::Input, SourceLocation{file, p.line},
+                    fmt::format("Partitions overlap. Partition sets offset 0x{:x}. But partition table occupies the whole "
+                                "sector 0x{:x}. Use a free offset 0x{:x} or higher.",
+                                *row.offset, options.table_offset, std::int64_t{options.table_offset} + kTableSectorSize));
+      throw Error(ErrorKind::Input, SourceLocation{file, p.line},
+                  fmt::format("Partitions overlap. Partition sets offset 0x{:x}. Previous partition ends 0x{:x}", *row.offset,
+                              last_end));
+    }
+    std::int64_t offset;
+    if (row.offset) {
+      offset = *row.offset;
+    } else {
+      const std::int64_t align = offset_alignment(p.type);
+      offset = (last_end + align - 1) / align * align;
+    }
+    std::int64_t size = row.size < 0 ? -row.size - offset : row.size;
+    p.offset = to_u32(offset, "offset", p, file);
+    if (row.size < 0 && size < 0)
+      throw Error(ErrorKind::Input, SourceLocation{file, p.line, 5, "size"},
+                  fmt::format("partition '{}': size {} means 'up to address 0x{:x}', which is below its offset 0x{:x}",
+                              p.name, row.size, -row.size, offset));
+    p.size = to_u32(size, "size", p, file);
+    last_end = offset + size;
+    table.partitions.push_back(p);
+  }
+  return table;
+}
+
+}  // namespace fwprov::partitions
