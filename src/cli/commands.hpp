@@ -6,6 +6,7 @@
 
 namespace fwprov::cli {
 
+void setup_flash(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli
