@@ -192,10 +192,11 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
                      {"verified", report.verified},
                      {"seconds", seconds}});
   }
+  auto device = session.chip_json();
   session.finish();
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (context.out.json())
-    context.out.document({{"ok", true}, {"device", session.chip_json()}, {"files", files}, {"wire", session.wire_json()}, {"seconds", total}});
+    context.out.document({{"ok", true}, {"device", device}, {"files", files}, {"wire", session.wire_json()}, {"seconds", total}});
 }
 
 void run_verify(Context& context, const FlashOptions& options, const WriteArgs& args) {
