@@ -147,6 +147,9 @@ void Loader::write_reg(std::uint32_t address, std::uint32_t value, std::uint32_t
 
 void Loader::detect_chip() {
   std::uint32_t magic = read_reg(esp32::kChipMagicRegister);
+  // An unknown value may be a reply garbled on the way: ask again before giving up.
+  for (int again = 1; again < options_.attempts && !esp32::chip_name_for_magic(magic); ++again)
+    magic = read_reg(esp32::kChipMagicRegister);
   if (magic != esp32::kChipMagicEsp32) {
     auto name = esp32::chip_name_for_magic(magic);
     if (name)
