@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <future>
 #include <optional>
 
 #include "commands.hpp"
@@ -162,6 +163,10 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
     if (write.header_patched) context.out.note(fmt::format("{}: flash parameters set in the image header", write.file.string()));
   }
   auto started = std::chrono::steady_clock::now();
+  // Compress while the session connects and uploads the stub.
+  std::vector<std::future<Bytes>> compressing;
+  if (!args.no_compress)
+    for (const auto& write : plan) compressing.push_back(std::async(std::launch::async, deflate_image, ByteView(write.bytes)));
   Session session(context, options);
   std::uint32_t flash_size = session.prepare_flash(size_override);
   check_fits(plan, flash_size);
@@ -170,9 +175,15 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
     session.loader().erase_flash(flash_size);
   }
   nlohmann::json files = nlohmann::json::array();
-  for (const auto& write : plan) {
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const auto& write = plan[i];
+    Bytes compressed;
     WriteOptions write_options;
     write_options.compress = !args.no_compress;
+    if (!args.no_compress) {
+      compressed = compressing[i].get();
+      write_options.precompressed = &compressed;
+    }
     write_options.verify = !args.no_verify;
     write_options.progress = context.out.progress(fmt::format("Writing {} at 0x{:08X}", write.file.filename().string(), write.offset));
     auto file_started = std::chrono::steady_clock::now();

@@ -24,7 +24,9 @@ constexpr std::uint32_t kReadChunk = 0x10000;  // one READ_FLASH command (retry 
 constexpr std::uint32_t kReadPacket = 0x1000;
 constexpr std::uint32_t kSlowReadBlock = 64;
 
-Bytes zlib_compress(ByteView data) {
+}  // namespace
+
+Bytes deflate_image(ByteView data) {
   uLongf size = compressBound(static_cast<uLong>(data.size()));
   Bytes out(size);
   int rc = compress2(out.data(), &size, data.data(), static_cast<uLong>(data.size()), 9);
@@ -32,6 +34,8 @@ Bytes zlib_compress(ByteView data) {
   out.resize(size);
   return out;
 }
+
+namespace {
 
 std::string hex_md5(const Md5& digest) { return to_hex(digest); }
 
@@ -85,7 +89,13 @@ WriteReport Loader::write_flash(std::uint32_t offset, ByteView image, const Writ
   report.offset = offset;
   report.size = static_cast<std::uint32_t>(padded.size());
   report.md5 = md5(padded);
-  Bytes payload = options.compress ? zlib_compress(padded) : padded;
+  Bytes payload;
+  if (!options.compress)
+    payload = padded;
+  else if (options.precompressed)
+    payload = *options.precompressed;
+  else
+    payload = deflate_image(padded);
   report.payload_size = static_cast<std::uint32_t>(payload.size());
   constexpr int kRegionAttempts = 2;
   for (int attempt = 1; attempt <= kRegionAttempts; ++attempt) {

@@ -21,7 +21,10 @@ void Throttle::pass(std::size_t bytes) {
 
 void JsonLog::write(const nlohmann::json& entry) {
   if (!file_) return;
-  std::fputs(entry.dump().c_str(), file_);
+  static const auto started = Clock::now();
+  nlohmann::json stamped = entry;
+  stamped["t"] = std::chrono::duration<double>(Clock::now() - started).count();
+  std::fputs(stamped.dump().c_str(), file_);
   std::fputc('\n', file_);
   std::fflush(file_);
 }
@@ -86,9 +89,10 @@ void Session::send_frame(Bytes packet) {
 }
 
 bool Session::on_readable() {
-  // Read in slices of ~10 ms of wire time so the throttle paces frames realistically.
-  std::size_t slice = options_.baud_limit ? std::clamp<std::size_t>(options_.baud_limit / 1000, 16, 16384) : 65536;
-  std::vector<std::uint8_t> buffer(slice);
+  // Everything the host has sent so far is "on the wire"; the throttle then waits until its
+  // last byte would have arrived at the UART rate. One sleep per read (not per small slice)
+  // keeps scheduler jitter from adding up.
+  std::vector<std::uint8_t> buffer(65536);
   ssize_t n = ::read(fd_, buffer.data(), buffer.size());
   if (n == 0) return false;
   if (n < 0) return errno == EINTR || errno == EAGAIN || errno == EIO;

@@ -50,8 +50,13 @@ struct FlashId {
   std::optional<std::uint32_t> size;
 };
 
+// One zlib stream (level 9, like esptool) of a whole image, as FLASH_DEFL_DATA carries it.
+Bytes deflate_image(ByteView image);
+
 struct WriteOptions {
   bool compress = true;
+  // deflate_image() of the 4-byte-padded image, computed ahead (e.g. while connecting).
+  const Bytes* precompressed = nullptr;
   bool verify = true;
   ProgressFn progress;
 };
