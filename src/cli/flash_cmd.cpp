@@ -151,17 +151,27 @@ class Session {
   std::uint32_t flash_size_ = 0;
 };
 
+// --flash_size detect: the header gets the size read from the chip's JEDEC ID (esptool).
+bool detect_size(const WriteArgs& args) { return args.flash_size == "detect"; }
+
+image::FlashParams image_params(const WriteArgs& args, const std::string& size) {
+  return image::FlashParams::parse(args.flash_mode, args.flash_freq, size);
+}
+
 void run_write(Context& context, const FlashOptions& options, const WriteArgs& args) {
   auto requests = parse_pairs(args.pairs, "write");
-  auto params = image::FlashParams::parse(args.flash_mode, args.flash_freq, args.flash_size);
+  auto params = image_params(args, detect_size(args) ? "keep" : args.flash_size);
   std::optional<std::uint32_t> size_override;
-  if (args.flash_size != "keep" && args.flash_size != "detect") size_override = parse_address(args.flash_size, "--flash_size");
+  if (args.flash_size != "keep" && !detect_size(args)) size_override = parse_address(args.flash_size, "--flash_size");
   // Files are read, patched and checked before the port is opened.
   auto plan = plan_writes(requests, params, size_override.value_or(0));
-  for (const auto& write : plan) {
-    if (write.patch_warning) context.out.warning({SourceLocation(write.file.string()), write.patch_note});
-    if (write.header_patched) context.out.note(fmt::format("{}: flash parameters set in the image header", write.file.string()));
-  }
+  auto report_patches = [&] {
+    for (const auto& write : plan) {
+      if (write.patch_warning) context.out.warning({SourceLocation(write.file.string()), write.patch_note});
+      if (write.header_patched) context.out.note(fmt::format("{}: flash parameters set in the image header", write.file.string()));
+    }
+  };
+  if (!detect_size(args)) report_patches();
   auto started = std::chrono::steady_clock::now();
   // Compress while the session connects and uploads the stub.
   std::vector<std::future<Bytes>> compressing;
@@ -169,6 +179,11 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
     for (const auto& write : plan) compressing.push_back(std::async(std::launch::async, deflate_image, ByteView(write.bytes)));
   Session session(context, options);
   std::uint32_t flash_size = session.prepare_flash(size_override);
+  if (detect_size(args)) {
+    plan = plan_writes(requests, image_params(args, size_text(flash_size)), flash_size);
+    report_patches();
+    compressing.clear();
+  }
   check_fits(plan, flash_size);
   if (args.erase_all) {
     context.out.note("Erasing the whole flash ...");
@@ -180,7 +195,7 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
     Bytes compressed;
     WriteOptions write_options;
     write_options.compress = !args.no_compress;
-    if (!args.no_compress) {
+    if (!args.no_compress && i < compressing.size()) {
       compressed = compressing[i].get();
       write_options.precompressed = &compressed;
     }
@@ -212,10 +227,10 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
 
 void run_verify(Context& context, const FlashOptions& options, const WriteArgs& args) {
   auto requests = parse_pairs(args.pairs, "verify");
-  auto params = image::FlashParams::parse(args.flash_mode, args.flash_freq, args.flash_size);
-  auto plan = plan_writes(requests, params);
+  auto plan = plan_writes(requests, image_params(args, detect_size(args) ? "keep" : args.flash_size));
   Session session(context, options);
   std::uint32_t flash_size = session.prepare_flash();
+  if (detect_size(args)) plan = plan_writes(requests, image_params(args, size_text(flash_size)));
   check_fits(plan, flash_size);
   nlohmann::json files = nlohmann::json::array();
   int differing = 0;

@@ -78,4 +78,8 @@ assert doc["ok"] and doc["files"][0]["verified"] and doc["files"][0]["offset"] =
 assert doc["wire"]["sent"] > 3072 and doc["device"]["loader"] == "stub"
 PY
 expect_log "$WORK/json.log" stub FLASH_END "--after no_reset sent FLASH_END(0) to the stub" args="[0]"
+# --flash_size detect: the header gets the size read from the chip (4MB here).
+expect_exit 0 "write with --flash_size detect" -- "$FWPROV" flash -p "socket://127.0.0.1:$SIM_PORT" --no-stub write \
+  --flash_mode dio --flash_freq 40m --flash_size detect 0x1000 "$boot"
+expect_flash_equals "$WORK/json.flash" $((0x1000)) "$boot_patched" "detect patched the header for the detected 4MB"
 finish
