@@ -3,6 +3,8 @@
 
 #include <fmt/core.h>
 
+#include <filesystem>
+
 #include "fwprov/core/error.hpp"
 #include "fwprov/esp/transport.hpp"
 
@@ -72,8 +74,13 @@ class SerialTransport final : public Transport {
 
 std::unique_ptr<Transport> open_serial_transport(const std::string& name, std::uint32_t baud) {
   sp_port* port = nullptr;
-  if (sp_get_port_by_name(name.c_str(), &port) != SP_OK)
-    throw Error(ErrorKind::Device, name + ": no such serial port: " + last_error_text());
+  if (sp_get_port_by_name(name.c_str(), &port) != SP_OK) {
+    std::string why = last_error_text();
+    std::error_code ec;
+    // libserialport knows ports from sysfs only; a pseudo-terminal is opened with termios.
+    if (std::filesystem::is_character_file(name, ec)) return open_terminal_transport(name);
+    throw Error(ErrorKind::Device, name + ": no such serial port: " + why);
+  }
   if (sp_open(port, SP_MODE_READ_WRITE) != SP_OK) {
     std::string why = last_error_text();
     sp_free_port(port);

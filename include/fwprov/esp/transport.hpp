@@ -42,6 +42,8 @@ std::unique_ptr<Transport> open_transport(const std::string& port, std::uint32_t
 
 std::unique_ptr<Transport> open_tcp_transport(const std::string& host, std::uint16_t port, Millis connect_timeout);
 std::unique_ptr<Transport> open_serial_transport(const std::string& name, std::uint32_t baud);
+// A terminal device through termios (pseudo-terminals, which libserialport cannot open).
+std::unique_ptr<Transport> open_terminal_transport(const std::string& name);
 
 // Two connected ends; bytes written to one are read from the other. Closing (destroying)
 // one end makes reads on the other throw, like a dropped link.
