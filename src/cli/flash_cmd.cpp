@@ -366,22 +366,31 @@ void setup_flash(CLI::App& app, Context& context) {
   write_cmd->add_flag("--no-compress,--no_compress,-u", write->no_compress, "Send the bytes uncompressed (FLASH_DATA)");
   write_cmd->add_flag("--no-verify,--no_verify", write->no_verify, "Skip the MD5 check after each file");
   write_cmd->add_flag("--erase-all,--erase_all,-e", write->erase_all, "Erase the whole flash first");
+  write_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 -b 460800 write --flash_mode dio --flash_freq 40m --flash_size 4MB \\\n"
+                    "      0x1000 bootloader.bin 0x8000 partition-table.bin 0x16000 ota_data_initial.bin 0x20000 firmware.bin\n"
+                    "The bootloader at 0x1000 gets the mode/freq/size in its header (as esptool). Exit 7 if a region's MD5 still\n"
+                    "differs after one retry.");
   write_cmd->callback([&context, options, write] { run_write(context, *options, *write); });
 
   auto* verify_cmd = flash->add_subcommand("verify", "Compare flash with files by MD5 (exit 7 when any differs)")->alias("verify_flash")->alias("verify-flash");
   verify_cmd->add_option("pairs", verify->pairs, "ADDRESS FILE [ADDRESS FILE ...]")->required();
   add_image_params(verify_cmd, *verify);
+  verify_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 verify --flash_mode dio --flash_freq 40m --flash_size 4MB 0x1000 bootloader.bin 0x20000 firmware.bin");
   verify_cmd->callback([&context, options, verify] { run_verify(context, *options, *verify); });
 
   auto* read_cmd = flash->add_subcommand("read", "Read SIZE bytes at ADDRESS into a file")->alias("read_flash")->alias("read-flash");
   read_cmd->add_option("args", *read_args, "ADDRESS SIZE OUTPUT")->required()->expected(3);
+  read_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 read 0x8000 0xC00 partition-table-back.bin");
   read_cmd->callback([&context, options, read_args] { run_read(context, *options, (*read_args)[0], (*read_args)[1], (*read_args)[2]); });
 
   auto* erase_cmd = flash->add_subcommand("erase", "Erase the whole flash, or ADDRESS SIZE (4 KiB aligned)")->alias("erase_flash")->alias("erase-flash")->alias("erase_region")->alias("erase-region");
   erase_cmd->add_option("region", *erase_args, "[ADDRESS SIZE]");
+  erase_cmd->footer("Examples:\n  fwprov flash -p /dev/ttyUSB0 erase                     # whole chip\n"
+                    "  fwprov flash -p /dev/ttyUSB0 erase 0x317000 0x10000    # one region");
   erase_cmd->callback([&context, options, erase_args] { run_erase(context, *options, *erase_args); });
 
   auto* id_cmd = flash->add_subcommand("id", "Show chip, revision, MAC, flash ID and size")->alias("flash_id")->alias("flash-id")->alias("chip_id");
+  id_cmd->footer("Example:\n  fwprov --json flash -p /dev/ttyUSB0 id");
   id_cmd->callback([&context, options] { run_id(context, *options); });
 }
 
