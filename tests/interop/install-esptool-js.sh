@@ -14,19 +14,17 @@ installed() {
     [ -f "$stub" ]
 }
 
+# Several tests may ask at once: one installs while the others wait, and nobody looks at a
+# half-installed folder.
+exec 9>"${TMPDIR:-/tmp}/fwprov-esptool-js-install.lock"
+flock 9
 if ! installed; then
   command -v npm >/dev/null || { echo "NEEDS NPM: npm is not installed (tools/install-deps.sh installs it)" >&2; exit 1; }
-  # Several tests may ask at once: one installs, the others wait.
-  exec 9>"${TMPDIR:-/tmp}/fwprov-esptool-js-install.lock"
-  flock 9
-  if ! installed; then
-    echo "installing esptool-js $want from the npm registry into $here/node_modules" >&2
-    if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2); then
-      echo "NEEDS NPM REGISTRY: could not install esptool-js $want (is the npm registry reachable?)" >&2
-      exit 1
-    fi
+  echo "installing esptool-js $want from the npm registry into $here/node_modules" >&2
+  if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >&2); then
+    echo "NEEDS NPM REGISTRY: could not install esptool-js $want (is the npm registry reachable?)" >&2
+    exit 1
   fi
-  flock -u 9
 fi
 installed || { echo "NEEDS NPM REGISTRY: esptool-js $want is not complete in $here/node_modules" >&2; exit 1; }
 echo "$stub"
