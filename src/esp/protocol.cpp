@@ -203,8 +203,11 @@ std::string describe_status(Personality who, Status status) {
 }
 
 Bytes sync_payload() {
-  Bytes data{0x07, 0x07, 0x12, 0x20};
-  data.insert(data.end(), 32, 0x55);
+  Bytes data(36, 0x55);  // filled first: GCC 12 -O3 misreads insert() after a braced init
+  data[0] = 0x07;
+  data[1] = 0x07;
+  data[2] = 0x12;
+  data[3] = 0x20;
   return data;
 }
 
