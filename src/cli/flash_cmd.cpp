@@ -37,6 +37,7 @@ struct WriteArgs {
   std::string flash_freq = "keep";
   std::string flash_size = "keep";
   bool no_compress = false;
+  bool compress_flag = false;  // esptool's -z: compression is the default anyway
   bool no_verify = false;
   bool erase_all = false;
 };
@@ -363,7 +364,8 @@ void setup_flash(CLI::App& app, Context& context) {
   auto* write_cmd = flash->add_subcommand("write", "Write files at addresses, compressed, each verified by MD5")->alias("write_flash")->alias("write-flash");
   write_cmd->add_option("pairs", write->pairs, "ADDRESS FILE [ADDRESS FILE ...]")->required();
   add_image_params(write_cmd, *write);
-  write_cmd->add_flag("--no-compress,--no_compress,-u", write->no_compress, "Send the bytes uncompressed (FLASH_DATA)");
+  auto* no_compress = write_cmd->add_flag("--no-compress,--no_compress,-u", write->no_compress, "Send the bytes uncompressed (FLASH_DATA)");
+  write_cmd->add_flag("--compress,-z", write->compress_flag, "Compress (the default; accepted for esptool command lines)")->excludes(no_compress);
   write_cmd->add_flag("--no-verify,--no_verify", write->no_verify, "Skip the MD5 check after each file");
   write_cmd->add_flag("--erase-all,--erase_all,-e", write->erase_all, "Erase the whole flash first");
   write_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 -b 460800 write --flash_mode dio --flash_freq 40m --flash_size 4MB \\\n"

@@ -21,6 +21,7 @@ expect_exit 4 "missing file" -- "${f[@]}" write 0x1000 "$WORK/missing.bin"
 expect_exit 3 "empty file" -- "${f[@]}" write 0x1000 /dev/null
 expect_exit 3 "beyond the flash" -- "${f[@]}" write 0x3FF000 "$WORK/a.bin"
 expect_grep "beyond the 4 MB flash" "$WORK/err" "size check explained"
+expect_exit 2 "-z with --no-compress" -- "${f[@]}" write -z -u 0x1000 "$WORK/a.bin"
 expect_exit 2 "bad flash mode" -- "${f[@]}" write --flash_mode fast 0x1000 "$WORK/a.bin"
 expect_exit 2 "unsupported chip" -- "$FWPROV" flash --chip esp32s3 -p "$port" id
 expect_exit 2 "bad --before" -- "$FWPROV" flash --before sometimes -p "$port" id
