@@ -1,6 +1,7 @@
 #include "fwprov/image/describe.hpp"
 
 #include <algorithm>
+#include <span>
 #include <string_view>
 
 #include "fwprov/image/format.hpp"
@@ -14,7 +15,6 @@ struct ChipName {
 };
 constexpr ChipName kChips[] = {{0, "ESP32"},     {2, "ESP32-S2"},  {5, "ESP32-C3"},  {9, "ESP32-S3"},  {12, "ESP32-C2"},
                                {13, "ESP32-C6"}, {16, "ESP32-H2"}, {18, "ESP32-P4"}, {20, "ESP32-C61"}, {23, "ESP32-C5"}};
-constexpr std::uint16_t kEsp32ChipId = 0;
 
 struct Region {
   std::uint32_t start, end;  // [start, end)
@@ -29,6 +29,31 @@ constexpr Region kEsp32Map[] = {
     {0x400A0000, 0x400BFFFC, "DIRAM_IRAM"}, {0x400C0000, 0x400C2000, "RTC_IRAM"},  {0x400D0000, 0x40400000, "IROM"},
     {0x50000000, 0x50002000, "RTC_DATA"},
 };
+// esptool targets/esp32s2.py MEMORY_MAP.
+constexpr Region kEsp32S2Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},   {0x3F000000, 0x3FF80000, "DROM"},     {0x3F500000, 0x3FF80000, "EXTRAM_DATA"},
+    {0x3FF9E000, 0x3FFA0000, "RTC_DRAM"},  {0x3FF9E000, 0x40000000, "BYTE_ACCESSIBLE"},
+    {0x3FF9E000, 0x40072000, "MEM_INTERNAL"}, {0x3FFB0000, 0x40000000, "DRAM"}, {0x40000000, 0x4001A100, "IROM_MASK"},
+    {0x40020000, 0x40070000, "IRAM"},      {0x40070000, 0x40072000, "RTC_IRAM"}, {0x40080000, 0x40800000, "IROM"},
+    {0x50000000, 0x50002000, "RTC_DATA"},
+};
+// esptool targets/esp32s3.py MEMORY_MAP.
+constexpr Region kEsp32S3Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},   {0x3C000000, 0x3D000000, "DROM"},     {0x3D000000, 0x3E000000, "EXTRAM_DATA"},
+    {0x600FE000, 0x60100000, "RTC_DRAM"},  {0x3FC88000, 0x3FD00000, "BYTE_ACCESSIBLE"},
+    {0x3FC88000, 0x403E2000, "MEM_INTERNAL"}, {0x3FC88000, 0x3FD00000, "DRAM"}, {0x40000000, 0x4001A100, "IROM_MASK"},
+    {0x40370000, 0x403E0000, "IRAM"},      {0x600FE000, 0x60100000, "RTC_IRAM"}, {0x42000000, 0x42800000, "IROM"},
+    {0x50000000, 0x50002000, "RTC_DATA"},
+};
+
+std::span<const Region> memory_map(std::uint16_t chip_id) {
+  switch (chip_id) {
+    case 0: return kEsp32Map;
+    case 2: return kEsp32S2Map;
+    case 9: return kEsp32S3Map;
+    default: return {};
+  }
+}
 
 // A fixed-size char field with its trailing NULs removed (esptool decodes and strips them).
 std::string text_field(const std::uint8_t* p, std::size_t size) {
@@ -51,8 +76,7 @@ std::optional<std::string> chip_name(std::uint16_t chip_id) {
 
 std::vector<std::string> memory_types(std::uint16_t chip_id, std::uint32_t address) {
   std::vector<std::string> names;
-  if (chip_id != kEsp32ChipId) return names;
-  for (const auto& region : kEsp32Map)
+  for (const auto& region : memory_map(chip_id))
     if (region.start <= address && address < region.end) names.emplace_back(region.name);
   return names;
 }
@@ -69,8 +93,9 @@ Descriptions find_descriptions(ByteView file, const ParsedImage& image) {
       bootloader_bytes = data.first(kBootloaderDescSize);
     }
   }
-  if (app_bytes) {
-    // esptool stops here whether or not the DROM segment really holds an app description.
+  if (app_bytes && !app_bytes->empty()) {
+    // esptool stops here whether or not the DROM segment really holds an app description
+    // (an empty DROM segment counts as none, as Python's `if app_desc:` does).
     if (app_bytes->size() >= kAppDescSize && load_u32le(app_bytes->data()) == kAppDescMagic) {
       const std::uint8_t* p = app_bytes->data();
       AppDescription app;

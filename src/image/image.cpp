@@ -31,7 +31,7 @@ std::uint8_t calculate_checksum(ByteView data, const std::vector<Segment>& segme
   return checksum;
 }
 
-ParsedImage parse_image(ByteView data, const std::string& name) {
+ParsedImage parse_image(ByteView data, const std::string& name, bool limit_segments) {
   ParsedImage image;
   if (data.size() < kCommonHeaderSize) fail(name, 0, fmt::format("only {} bytes, shorter than the 8-byte header", data.size()));
   auto& h = image.header;
@@ -83,7 +83,7 @@ ParsedImage parse_image(ByteView data, const std::string& name) {
                                data.begin() + static_cast<std::ptrdiff_t>(image.data_length + available));
     image.calculated_digest = sha256(data.first(image.data_length));
   }
-  if (image.segments.size() > kMaxSegments)
+  if (limit_segments && image.segments.size() > kMaxSegments)
     fail(name, kSegmentCountOffset, fmt::format("{} segments, at most {} allowed", image.segments.size(), kMaxSegments));
   return image;
 }

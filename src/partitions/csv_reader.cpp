@@ -1,5 +1,6 @@
 // CSV -> PartitionTable, following gen_esp32part.py's PartitionTable.from_csv and
 // PartitionDefinition.from_csv line by line (see docs/partitions.md for the dialect).
+#include <cctype>
 #include <cstdlib>
 #include <fmt/core.h>
 
@@ -7,70 +8,17 @@
 #include "fwprov/partitions/codec.hpp"
 #include "fwprov/partitions/keywords.hpp"
 #include "python_int.hpp"
+#include "text_input.hpp"
 
 namespace fwprov::partitions {
 namespace {
 
 bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); }
-bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   return text;
-}
-
-// Python str.splitlines() for the ASCII line boundaries.
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= '\x1c' && c <= '\x1e')) {
-      lines.push_back(text.substr(start, i - start));
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      start = i + 1;
-    }
-  }
-  if (start < text.size()) lines.push_back(text.substr(start));
-  return lines;
-}
-
-// os.path.expandvars: $name and ${name} replaced when set, left alone otherwise.
-std::string expand_vars(std::string_view line) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    if (line[i] != '$') {
-      out.push_back(line[i++]);
-      continue;
-    }
-    std::size_t j = i + 1;
-    std::string name;
-    if (j < line.size() && line[j] == '{') {
-      const auto close = line.find('}', j);
-      if (close == std::string_view::npos) {
-        out.push_back(line[i++]);
-        continue;
-      }
-      name = std::string(line.substr(j + 1, close - j - 1));
-      j = close + 1;
-    } else {
-      while (j < line.size() && is_word(line[j])) ++j;
-      name = std::string(line.substr(i + 1, j - i - 1));
-      if (name.empty()) {
-        out.push_back(line[i++]);
-        continue;
-      }
-    }
-    if (const char* value = std::getenv(name.c_str())) {
-      out += value;
-    } else {
-      out += line.substr(i, j - i);
-    }
-    i = j;
-  }
-  return out;
 }
 
 struct RawRow {
@@ -86,7 +34,11 @@ std::uint8_t to_byte(std::int64_t value, const char* what, std::string_view text
   return static_cast<std::uint8_t>(value);
 }
 
-RawRow parse_row(std::string_view line, const std::string& file, std::size_t line_no) {
+bool is_primary_bootloader(const Partition& p) { return p.type == kTypeBootloader && p.subtype == 0x00; }
+bool is_recovery_bootloader(const Partition& p) { return p.type == kTypeBootloader && p.subtype == 0x02; }
+bool is_primary_table(const Partition& p) { return p.type == kTypePartitionTable && p.subtype == 0x00; }
+
+RawRow parse_row(std::string_view line, const std::string& file, std::size_t line_no, const TableOptions& options) {
   std::vector<std::string_view> fields;
   std::string padded = std::string(line) + ",,,,";  // the reference's "lazy way to support default fields"
   std::string_view rest = padded;
@@ -109,9 +61,28 @@ RawRow parse_row(std::string_view line, const std::string& file, std::size_t lin
   } else {
     p.subtype = to_byte(detail::parse_field_int(fields[2], subtype_keywords(p.type), file, line_no), "subtype", fields[2], file, line_no);
   }
-  if (!fields[3].empty()) row.offset = detail::parse_field_int(fields[3], {}, file, line_no);
-  if (fields[4].empty()) throw Error(ErrorKind::Input, SourceLocation{file, line_no, 5, "size"}, "Size field can't be empty");
-  row.size = detail::parse_field_int(fields[4], {}, file, line_no);
+  // Bootloader and partition-table rows get their place from the options, not from the CSV.
+  const SourceLocation here{file, line_no};
+  if (is_primary_bootloader(p)) {
+    if (!options.primary_bootloader_offset) throw Error(ErrorKind::Input, here, "Primary bootloader offset is not provided (--primary-bootloader-offset)");
+    row.offset = *options.primary_bootloader_offset;
+  } else if (is_recovery_bootloader(p)) {
+    if (!options.recovery_bootloader_offset) throw Error(ErrorKind::Input, here, "Recovery bootloader offset is not provided (--recovery-bootloader-offset)");
+    row.offset = *options.recovery_bootloader_offset;
+  } else if (is_primary_table(p)) {
+    row.offset = options.table_offset;
+  } else if (!fields[3].empty()) {
+    row.offset = detail::parse_field_int(fields[3], {}, file, line_no);
+  }
+  if (p.type == kTypeBootloader) {
+    if (!options.primary_bootloader_offset) throw Error(ErrorKind::Input, here, "Primary bootloader offset is not provided (--primary-bootloader-offset)");
+    row.size = std::int64_t{options.table_offset} - *options.primary_bootloader_offset;
+  } else if (p.type == kTypePartitionTable) {
+    row.size = kTableSectorSize;
+  } else {
+    if (fields[4].empty()) throw Error(ErrorKind::Input, SourceLocation{file, line_no, 5, "size"}, "Size field can't be empty");
+    row.size = detail::parse_field_int(fields[4], {}, file, line_no);
+  }
   // Flags are split on ':' and compared as written (the reference does not trim them).
   std::string_view flags = fields.size() > 5 ? fields[5] : std::string_view{};
   while (true) {
@@ -139,23 +110,22 @@ std::uint32_t to_u32(std::int64_t value, const char* what, const Partition& p, c
 
 }  // namespace
 
-PartitionTable parse_csv_table(std::string_view text, const std::string& file, const TableOptions& options) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
-    throw Error(ErrorKind::Input, SourceLocation{file}, "UTF-16/UTF-32 text is not supported; save the CSV as UTF-8");
+PartitionTable parse_csv_table(std::string_view raw_text, const std::string& file, const TableOptions& options) {
+  const std::string decoded = detail::decode_text(raw_text, file);
+  const std::string_view text = decoded;
   std::vector<RawRow> rows;
-  const auto lines = split_lines(text);
+  const auto lines = detail::split_lines(text);
   for (std::size_t index = 0; index < lines.size(); ++index) {
     const std::size_t line_no = index + 1;
-    const std::string expanded = expand_vars(lines[index]);
+    const std::string expanded = detail::expand_vars(lines[index]);
     if (expanded.size() > 1 && expanded[0] == '$' && (std::isalpha(static_cast<unsigned char>(expanded[1])) || expanded[1] == '_')) {
       std::size_t end = 1;
-      while (end < expanded.size() && is_word(expanded[end])) ++end;
+      while (end < expanded.size() && detail::is_word_char(expanded[end])) ++end;
       throw Error(ErrorKind::Input, SourceLocation{file, line_no}, "unknown variable '" + expanded.substr(1, end - 1) + "'");
     }
     const std::string_view line = trim(expanded);
     if (line.empty() || line.front() == '#') continue;
-    rows.push_back(parse_row(line, file, line_no));
+    rows.push_back(parse_row(line, file, line_no, options));
   }
 
   // Fill in blank offsets and negative sizes, in file order.
@@ -164,15 +134,26 @@ PartitionTable parse_csv_table(std::string_view text, const std::string& file, c
   for (std::size_t i = 0; i < rows.size(); ++i) {
     RawRow& row = rows[i];
     Partition& p = row.partition;
+    if (is_primary_bootloader(p) || is_primary_table(p)) {
+      // Placed by the options; they take no part in placing the other rows.
+      p.offset = to_u32(*row.offset, "offset", p, file);
+      p.size = to_u32(row.size, "size", p, file);
+      table.partitions.push_back(p);
+      continue;
+    }
     if (row.offset && *row.offset < last_end) {
-      // The reference compares rows by offset here, so a row at the first row's offset also
-      // gets the "table sector" wording.
-      const bool first = i == 0 || *row.offset == table.partitions.front().offset;
+      // The reference's wording depends on `row == rows[0]`, an equality of name, type,
+      // subtype, offset and size.
+      const RawRow& first_row = rows.front();
+      const bool first = i == 0 || (p.name == first_row.partition.name && p.type == first_row.partition.type &&
+                                    p.subtype == first_row.partition.subtype &&
+                                    std::int64_t{table.partitions.front().offset} == *row.offset &&
+                                    std::int64_t{table.partitions.front().size} == row.size);
       if (first)
         throw Error(ErrorKind::Input, SourceLocation{file, p.line},
                     fmt::format("Partitions overlap. Partition sets offset 0x{:x}. But partition table occupies the whole "
                                 "sector 0x{:x}. Use a free offset 0x{:x} or higher.",
-                                *row.offset, options.table_offset, std::int64_t{options.table_offset} + kTableSectorSize));
+                                *row.offset, options.table_offset, last_end));
       throw Error(ErrorKind::Input, SourceLocation{file, p.line},
                   fmt::format("Partitions overlap. Partition sets offset 0x{:x}. Previous partition ends 0x{:x}", *row.offset,
                               last_end));

@@ -6,8 +6,11 @@ namespace fwprov::partitions {
 namespace {
 
 KeywordList make_app_subtypes() {
-  KeywordList list{{"factory", 0x00}, {"test", 0x20}, {"tee_0", 0x30}, {"tee_1", 0x31}};
+  // The generator's dictionary order: base entries, then the OTA slots, then the TEE slots.
+  KeywordList list{{"factory", 0x00}, {"test", 0x20}};
   for (unsigned slot = 0; slot < kAppOtaSlots; ++slot) list.emplace_back("ota_" + std::to_string(slot), kAppOtaMin + slot);
+  list.emplace_back("tee_0", 0x30);
+  list.emplace_back("tee_1", 0x31);
   return list;
 }
 

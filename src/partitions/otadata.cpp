@@ -77,7 +77,7 @@ std::size_t resolve_ota_slot(const PartitionTable& table, const std::string& tar
   throw Error(ErrorKind::Usage, fmt::format("'{}' is not an OTA slot of this table (slots: {})", target, known));
 }
 
-Bytes set_boot_slot(ByteView current, std::size_t slot, std::size_t slot_count) {
+SetBootResult set_boot_slot(ByteView current, std::size_t slot, std::size_t slot_count, std::optional<std::uint32_t> state) {
   if (current.size() != 2 * kOtaSectorSize)
     throw Error(ErrorKind::Input, fmt::format("otadata must be exactly 0x{:x} bytes (two 4 KiB sectors), got 0x{:x}",
                                               2 * kOtaSectorSize, current.size()));
@@ -96,12 +96,15 @@ Bytes set_boot_slot(ByteView current, std::size_t slot, std::size_t slot_count) 
     while (seq < base_seq) seq += slot_count;  // smallest (target % N) + i*N that is >= base
   }
   if (seq >= kOtaSeqEmpty) throw Error(ErrorKind::Input, "the OTA sequence number would overflow (otadata holds 0xFFFFFFFE)");
-  Bytes out(current.begin(), current.end());
-  const std::size_t sector = base == std::optional<std::size_t>{0} ? 1 : 0;
-  std::uint8_t* p = out.data() + sector * kOtaSectorSize;
-  store_u32le(p, static_cast<std::uint32_t>(seq));
-  store_u32le(p + kOtaCrcOffset, ota_seq_crc(static_cast<std::uint32_t>(seq)));
-  return out;
+  SetBootResult result;
+  result.data.assign(current.begin(), current.end());
+  result.entry = base == std::optional<std::size_t>{0} ? 1 : 0;
+  result.seq = static_cast<std::uint32_t>(seq);
+  std::uint8_t* p = result.data.data() + result.entry * kOtaSectorSize;
+  store_u32le(p, result.seq);
+  if (state) store_u32le(p + kOtaStateOffset, *state);
+  store_u32le(p + kOtaCrcOffset, ota_seq_crc(result.seq));
+  return result;
 }
 
 OtadataStatus read_otadata(ByteView data, const PartitionTable& table, const std::string& file) {

@@ -15,8 +15,8 @@ namespace fwprov::image {
 // "ESP32", "ESP32-S3", ... for an extended-header chip id; nullopt when unknown.
 std::optional<std::string> chip_name(std::uint16_t chip_id);
 
-// Memory regions (esptool's chip MEMORY_MAP names, map order) containing `address`. Only the
-// ESP32 map is known; other chips give an empty list.
+// Memory regions (esptool's chip MEMORY_MAP names, map order) containing `address`. The
+// ESP32, ESP32-S2 and ESP32-S3 maps are known; other chips give an empty list.
 std::vector<std::string> memory_types(std::uint16_t chip_id, std::uint32_t address);
 
 // esp_app_desc_t, strings with their trailing NULs removed.

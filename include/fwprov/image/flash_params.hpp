@@ -20,7 +20,8 @@ struct FlashParams {
 
   // From esptool's option values: mode qio|qout|dio|dout, freq 80m|40m|26m|20m,
   // size 1MB|2MB|4MB|8MB|16MB|32MB|64MB|128MB; "keep" for any of them. Case-sensitive like
-  // esptool. Throws a Usage error listing the accepted values.
+  // esptool. Throws a Usage error listing the accepted values. esptool's "detect" size needs
+  // the device: resolve it to a size first (write-flash patches with the detected size).
   static FlashParams parse(std::string_view mode, std::string_view freq, std::string_view size);
 };
 

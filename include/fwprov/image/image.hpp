@@ -62,8 +62,9 @@ struct ParsedImage {
 
 // Throws Error(Input) naming the byte offset when the data is not a parseable image:
 // shorter than the headers, magic not 0xE9, hash flag neither 0 nor 1, a segment running
-// past the end, no checksum byte, more than 16 segments. `name` prefixes the message.
-ParsedImage parse_image(ByteView data, const std::string& name = "image");
+// past the end, no checksum byte, more than 16 segments (write-flash's verify(); image-info
+// lists such images, so `limit_segments` = false skips that rule). `name` names the file.
+ParsedImage parse_image(ByteView data, const std::string& name = "image", bool limit_segments = true);
 
 // XOR of every segment data byte, starting from 0xEF.
 std::uint8_t calculate_checksum(ByteView data, const std::vector<Segment>& segments);

@@ -50,10 +50,18 @@ std::vector<const Partition*> ota_slots(const PartitionTable& table);
 // Slot index for "ota_N"/partition name or a number; throws Error(Usage) naming the slots.
 std::size_t resolve_ota_slot(const PartitionTable& table, const std::string& target);
 
+struct SetBootResult {
+  Bytes data;              // the new 0x2000 bytes
+  std::size_t entry = 0;   // the sector/entry that was written
+  std::uint32_t seq = 0;
+};
+
 // otatool.py switch_ota_partition on `current` (exactly 0x2000 bytes): pick the valid entry
 // with the larger seq as base, compute the smallest seq >= base that maps to `slot`, write
-// seq and CRC into the other sector (the label and state bytes there are kept).
-Bytes set_boot_slot(ByteView current, std::size_t slot, std::size_t slot_count);
+// seq and CRC into the other sector (the label and state bytes there are kept, unless
+// `state` is given: then it is written too, for rollback-enabled firmware).
+SetBootResult set_boot_slot(ByteView current, std::size_t slot, std::size_t slot_count,
+                            std::optional<std::uint32_t> state = std::nullopt);
 
 struct OtadataStatus {
   std::array<OtaSelectEntry, 2> entries;

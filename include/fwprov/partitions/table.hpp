@@ -44,6 +44,9 @@ struct TableOptions {
   SecureBoot secure = SecureBoot::None;              // --secure [v1|v2]
   bool md5 = true;                                   // !--disable-md5sum
   bool verify = true;                                // !--no-verify
+  // Where `bootloader` rows go: their CSV offset/size are replaced, as the reference does.
+  std::optional<std::uint32_t> primary_bootloader_offset;   // --primary-bootloader-offset
+  std::optional<std::uint32_t> recovery_bootloader_offset;  // --recovery-bootloader-offset
 };
 
 // "1MB".."128MB" (the reference's choices) -> bytes; nullopt for anything else.

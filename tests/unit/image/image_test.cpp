@@ -34,6 +34,10 @@ TEST_CASE("app image: headers, segments, checksum, digest and app description") 
   CHECK(to_hex(image.calculated_digest) == "c08abd83e7d839462a400fe2a0b6ddb78c3ff86dbb4c09e86d421634998eec53");
   CHECK(image.image_end() == file.size());
   CHECK(memory_types(0, 0x3ffb0000) == std::vector<std::string>{"BYTE_ACCESSIBLE", "DRAM"});
+  CHECK(memory_types(9, 0x3fc9d600) == std::vector<std::string>{"BYTE_ACCESSIBLE", "MEM_INTERNAL", "DRAM"});
+  CHECK(memory_types(9, 0x42000020) == std::vector<std::string>{"IROM"});
+  CHECK(memory_types(2, 0x3f000020) == std::vector<std::string>{"DROM"});
+  CHECK(memory_types(5, 0x42000020).empty());
 
   const auto found = find_descriptions(file, image);
   REQUIRE(found.app);
@@ -89,4 +93,5 @@ TEST_CASE("broken images are refused with the reason") {
   many[1] = 17;
   many.resize(24 + 17 * 8 + 16, 0);
   CHECK_THROWS_WITH(parse_image(many), Catch::Contains("17 segments"));
+  CHECK(parse_image(many, "many", false).segments.size() == 17);
 }

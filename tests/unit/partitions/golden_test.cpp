@@ -51,9 +51,11 @@ TEST_CASE("golden partition tables: csv2bin bytes and bin2csv text") {
       const auto table = load_table(input, "input.bin", options, warnings);
       CHECK(to_reference_csv(table) == text_of(dir / "expected.csv"));
     }
-    const auto expected_warnings = reference_warnings(dir);
-    REQUIRE(warnings.all().size() == expected_warnings.size());
-    for (std::size_t i = 0; i < expected_warnings.size(); ++i) CHECK(warnings.all()[i].message == expected_warnings[i]);
+    // The reference's warnings, in order; fwprov adds only its note about names cut to 16 bytes.
+    std::vector<std::string> ours;
+    for (const auto& warning : warnings.all())
+      if (warning.message.find("only the first 16") == std::string::npos) ours.push_back(warning.message);
+    CHECK(ours == reference_warnings(dir));
   }
 }
 

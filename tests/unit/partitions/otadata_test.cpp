@@ -37,7 +37,7 @@ TEST_CASE("golden otadata images are reproduced byte for byte") {
       REQUIRE(operation == "set_boot");
       const auto table = table_from(dir / "partitions.csv");
       const std::size_t slot = resolve_ota_slot(table, target_text(args.at("target")));
-      const Bytes result = set_boot_slot(read_file(dir / "input-otadata.bin"), slot, ota_slots(table).size());
+      const Bytes result = set_boot_slot(read_file(dir / "input-otadata.bin"), slot, ota_slots(table).size()).data;
       CHECK(result == read_file(dir / "expected-otadata.bin"));
       // Reading it back: the bootloader boots the chosen slot.
       const auto status = read_otadata(result, table, "expected-otadata.bin");
@@ -59,17 +59,23 @@ TEST_CASE("otadata CRCs match the fact sheet's reference values") {
 
 TEST_CASE("choosing the active slot again writes the same seq into the other sector") {
   const auto table = table_from(test::golden("otadata/ota_0_to_ota_1/partitions.csv"));
-  const Bytes seq1 = set_boot_slot(blank_otadata(), 0, 2);  // entry 0 = seq 1 (ota_0)
-  const Bytes again = set_boot_slot(seq1, 0, 2);
+  const Bytes seq1 = set_boot_slot(blank_otadata(), 0, 2).data;  // entry 0 = seq 1 (ota_0)
+  const Bytes again = set_boot_slot(seq1, 0, 2).data;
   const auto status = read_otadata(again, table, "again");
   CHECK(status.entries[0].seq == 1);
   CHECK(status.entries[1].seq == 1);
   CHECK(status.entries[1].crc_valid());
   CHECK(status.boot_slot == std::optional<std::size_t>{0});
   // Three slots: from seq 2 (ota_1) to ota_0 -> seq 4.
-  const Bytes seq2 = set_boot_slot(blank_otadata(), 1, 3);
-  const Bytes to0 = set_boot_slot(seq2, 0, 3);
-  CHECK(load_u32le(to0.data() + kOtaSectorSize) == 4);
+  const Bytes seq2 = set_boot_slot(blank_otadata(), 1, 3).data;
+  const auto to0 = set_boot_slot(seq2, 0, 3);
+  CHECK(to0.entry == 1);
+  CHECK(to0.seq == 4);
+  CHECK(load_u32le(to0.data.data() + kOtaSectorSize) == 4);
+  // --state for rollback-enabled firmware: written into the same entry, CRC unaffected.
+  const auto fresh = set_boot_slot(blank_otadata(), 1, 2, static_cast<std::uint32_t>(OtaState::New));
+  CHECK(load_u32le(fresh.data.data() + kOtaStateOffset) == 0);
+  CHECK(read_otadata(fresh.data, table, "fresh").boot_slot == std::optional<std::size_t>{1});
 }
 
 TEST_CASE("bootloader selection: blank boots factory, invalid states are skipped") {

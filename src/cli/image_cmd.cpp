@@ -1,0 +1,224 @@
+// `fwprov image info|patch`: ESP firmware images as esptool sees them (image-info) and the
+// bytes esptool's write-flash sends after patching the flash parameters.
+#include <fmt/core.h>
+
+#include <memory>
+
+#include "commands.hpp"
+#include "fwprov/core/atomic_output.hpp"
+#include "fwprov/core/digest.hpp"
+#include "fwprov/core/encoding.hpp"
+#include "fwprov/core/error.hpp"
+#include "fwprov/core/file_io.hpp"
+#include "fwprov/core/numbers.hpp"
+#include "fwprov/image/describe.hpp"
+#include "fwprov/image/flash_params.hpp"
+#include "fwprov/image/format.hpp"
+#include "fwprov/image/image.hpp"
+#include "fwprov/image/patch.hpp"
+
+namespace fwprov::cli {
+namespace {
+
+using namespace fwprov::image;
+
+std::string revision(std::uint16_t full) { return fmt::format("v{}.{}", full / 100, full % 100); }
+
+std::string chip_label(std::uint16_t chip_id) { return chip_name(chip_id).value_or(fmt::format("unknown chip id {}", chip_id)); }
+
+std::string name_or_code(const std::optional<std::string>& name, unsigned code) {
+  return name ? *name : fmt::format("unknown (0x{:x})", code);
+}
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+void title(std::vector<std::string>& lines, const std::string& text) {
+  lines.push_back("");
+  lines.push_back(text);
+  lines.push_back(std::string(text.size(), '='));
+}
+
+// The same sections, lines and formats as `esptool image-info` (v5).
+std::vector<std::string> info_lines(ByteView file, const ParsedImage& image) {
+  const std::string chip = chip_label(image.extended.chip_id);
+  const auto& h = image.header;
+  const auto& x = image.extended;
+  std::vector<std::string> lines;
+  lines.push_back(fmt::format("Image size: {} bytes", file.size()));
+  lines.push_back("Detected image type: " + chip);
+  title(lines, chip + " Image Header");
+  lines.push_back("Image version: 1");
+  lines.push_back(fmt::format("Entry point: 0x{:8x}", h.entry_point));
+  lines.push_back(fmt::format("Segments: {}", h.segment_count));
+  lines.push_back("Flash size: " + name_or_code(flash_size_name(h.flash_size_freq & 0xF0), h.flash_size_freq >> 4));
+  lines.push_back("Flash freq: " + name_or_code(flash_freq_name(h.flash_size_freq & 0x0F), h.flash_size_freq & 0x0F));
+  lines.push_back("Flash mode: " + upper(name_or_code(flash_mode_name(h.flash_mode), h.flash_mode)));
+  title(lines, chip + " Extended Image Header");
+  lines.push_back(fmt::format("WP pin: {:#x}{}", x.wp_pin, x.wp_pin == kWpPinDisabled ? " (disabled)" : ""));
+  lines.push_back(fmt::format("Flash pins drive settings: clk_drv: {:#x}, q_drv: {:#x}, d_drv: {:#x}, cs0_drv: {:#x}, hd_drv: {:#x}, wp_drv: {:#x}",
+                              x.clk_drv, x.q_drv, x.d_drv, x.cs0_drv, x.hd_drv, x.wp_drv));
+  lines.push_back(fmt::format("Chip ID: {}{}", x.chip_id, chip_name(x.chip_id) ? " (" + *chip_name(x.chip_id) + ")" : ""));
+  lines.push_back(fmt::format("Minimal chip revision: {}, (legacy min_rev = {})", revision(x.min_rev_full), x.min_rev));
+  lines.push_back("Maximal chip revision: " + revision(x.max_rev_full));
+  title(lines, "Segments Information");
+  lines.push_back("Segment   Length   Load addr   File offs  Memory types");
+  lines.push_back("-------  -------  ----------  ----------  ------------");
+  for (std::size_t i = 0; i < image.segments.size(); ++i) {
+    const auto& s = image.segments[i];
+    std::string types;
+    for (const auto& t : memory_types(x.chip_id, s.load_address)) types += (types.empty() ? "" : ", ") + t;
+    lines.push_back(fmt::format("{:>7}  {:#07x}  {:#010x}  {:#010x}  {}", i, s.length, s.load_address, s.header_offset, types));
+  }
+  title(lines, chip + " Image Footer");
+  lines.push_back(fmt::format("Checksum: 0x{:02x} ({})", image.stored_checksum,
+                              image.checksum_valid() ? "valid" : fmt::format("invalid - calculated 0x{:02x}", image.calculated_checksum)));
+  if (x.hash_appended)
+    lines.push_back(fmt::format("Validation hash: {} ({})", to_hex(image.calculated_digest), image.digest_valid() ? "valid" : "invalid"));
+  const auto found = find_descriptions(file, image);
+  if (found.app) {
+    const auto& app = *found.app;
+    title(lines, "Application Information");
+    lines.push_back("Project name: " + app.project_name);
+    lines.push_back("App version: " + app.version);
+    lines.push_back("Compile time: " + app.date + " " + app.time);
+    lines.push_back("ELF file SHA256: " + to_hex(app.elf_sha256));
+    lines.push_back("ESP-IDF: " + app.idf_version);
+    lines.push_back(fmt::format("Minimal eFuse block revision: {}.{}", app.min_efuse_blk_rev_full / 100, app.min_efuse_blk_rev_full % 100));
+    lines.push_back(fmt::format("Maximal eFuse block revision: {}.{}", app.max_efuse_blk_rev_full / 100, app.max_efuse_blk_rev_full % 100));
+    if (app.mmu_page_size_log2 != 0 && app.mmu_page_size_log2 < 32)
+      lines.push_back(fmt::format("MMU page size: {} KB", (std::uint64_t{1} << app.mmu_page_size_log2) / 1024));
+    lines.push_back(fmt::format("Secure version: {}", app.secure_version));
+  } else if (found.bootloader) {
+    title(lines, "Bootloader Information");
+    lines.push_back(fmt::format("Bootloader version: {}", found.bootloader->version));
+    lines.push_back("ESP-IDF: " + found.bootloader->idf_version);
+    lines.push_back("Compile time: " + found.bootloader->date_time);
+  }
+  return lines;
+}
+
+nlohmann::json info_json(ByteView file, const ParsedImage& image, const std::string& path) {
+  const auto& h = image.header;
+  const auto& x = image.extended;
+  nlohmann::json doc = {{"ok", true}, {"file", path}, {"size", file.size()}, {"chip_id", x.chip_id}};
+  if (auto name = chip_name(x.chip_id)) doc["chip"] = *name;
+  doc["entry_point"] = h.entry_point;
+  doc["flash"] = {{"mode", flash_mode_name(h.flash_mode).value_or("unknown")},
+                  {"freq", flash_freq_name(h.flash_size_freq & 0x0F).value_or("unknown")},
+                  {"size", flash_size_name(h.flash_size_freq & 0xF0).value_or("unknown")},
+                  {"header_bytes_2_3", fmt::format("{:02x}{:02x}", h.flash_mode, h.flash_size_freq)}};
+  doc["extended_header"] = {{"wp_pin", x.wp_pin},       {"clk_drv", x.clk_drv},          {"q_drv", x.q_drv},
+                            {"d_drv", x.d_drv},         {"cs0_drv", x.cs0_drv},          {"hd_drv", x.hd_drv},
+                            {"wp_drv", x.wp_drv},       {"min_rev", x.min_rev},          {"min_rev_full", x.min_rev_full},
+                            {"max_rev_full", x.max_rev_full}, {"hash_appended", x.hash_appended}};
+  doc["segments"] = nlohmann::json::array();
+  for (const auto& s : image.segments)
+    doc["segments"].push_back({{"load_address", s.load_address},
+                               {"length", s.length},
+                               {"file_offset", s.header_offset},
+                               {"memory_types", memory_types(x.chip_id, s.load_address)}});
+  doc["checksum"] = {{"stored", image.stored_checksum}, {"calculated", image.calculated_checksum}, {"valid", image.checksum_valid()}};
+  if (x.hash_appended)
+    doc["sha256"] = {{"stored", to_hex(image.stored_digest)}, {"calculated", to_hex(image.calculated_digest)}, {"valid", image.digest_valid()}};
+  doc["image_end"] = image.image_end();
+  const auto found = find_descriptions(file, image);
+  if (found.app) {
+    const auto& a = *found.app;
+    doc["app"] = {{"project_name", a.project_name}, {"version", a.version},        {"date", a.date},
+                  {"time", a.time},                 {"idf_version", a.idf_version}, {"elf_sha256", to_hex(a.elf_sha256)},
+                  {"secure_version", a.secure_version}, {"min_efuse_blk_rev_full", a.min_efuse_blk_rev_full},
+                  {"max_efuse_blk_rev_full", a.max_efuse_blk_rev_full}, {"mmu_page_size_log2", a.mmu_page_size_log2}};
+  }
+  if (found.bootloader)
+    doc["bootloader"] = {{"version", found.bootloader->version}, {"idf_version", found.bootloader->idf_version},
+                         {"date_time", found.bootloader->date_time}};
+  return doc;
+}
+
+struct InfoArgs {
+  std::string file;
+};
+
+void run_info(Context& context, const InfoArgs& args) {
+  const Bytes file = read_file(args.file);
+  const ParsedImage image = parse_image(file, args.file, /*limit_segments=*/false);
+  if (context.options.json) return context.out.document(info_json(file, image, args.file));
+  for (const auto& line : info_lines(file, image)) context.out.result(line);
+}
+
+struct PatchArgs {
+  std::string file, output, mode = "keep", freq = "keep", size = "keep", address;
+};
+
+void run_patch(Context& context, const PatchArgs& args) {
+  const FlashParams params = FlashParams::parse(args.mode, args.freq, args.size);
+  std::uint32_t address = kEsp32BootloaderOffset;
+  if (!args.address.empty()) {
+    const auto parsed = parse_unsigned(args.address);
+    if (!parsed || *parsed > 0xFFFFFFFF) throw Error(ErrorKind::Usage, "--address '" + args.address + "' is not a flash address");
+    address = static_cast<std::uint32_t>(*parsed);
+  }
+  const Bytes input = read_file(args.file);
+  const PatchResult result = patch_flash_params(input, address, params);
+  if (result.warn) context.out.warning({SourceLocation{args.file}, result.reason});
+  write_file_atomic(args.output, result.bytes);
+  const std::string header = fmt::format("{:02x}{:02x}", result.flash_mode, result.flash_size_freq);
+  if (context.options.json) {
+    nlohmann::json doc = {{"ok", true},
+                          {"input", args.file},
+                          {"output", args.output},
+                          {"address", address},
+                          {"patched", result.patched()},
+                          {"header_changed", result.header_changed},
+                          {"digest_updated", result.digest_updated},
+                          {"header_bytes_2_3", header},
+                          {"unchanged", result.bytes == input},
+                          {"bytes", result.bytes.size()},
+                          {"sha256", to_hex(sha256(result.bytes))}};
+    if (!result.reason.empty()) doc["reason"] = result.reason;
+    return context.out.document(doc);
+  }
+  if (!result.patched()) {
+    if (!result.warn) context.out.note(fmt::format("{}: not changed ({})", args.file, result.reason));
+  } else {
+    if (result.header_changed) context.out.note(fmt::format("Flash parameters set to 0x{}.", header));
+    if (result.digest_updated) context.out.note("SHA digest in image updated.");
+  }
+  context.out.note(fmt::format("{} -> {} ({} bytes, header bytes 2-3: {})", args.file, args.output, result.bytes.size(), header));
+}
+
+}  // namespace
+
+void setup_image(CLI::App& app, Context& context) {
+  auto* group = app.add_subcommand("image", "ESP firmware images: inspect like esptool image-info, patch flash parameters like write-flash");
+  group->require_subcommand(1);
+  group->footer("Examples:\n  fwprov image info firmware.bin\n"
+                "  fwprov image patch bootloader.bin -o bootloader-dio.bin --flash-mode dio --flash-freq 40m --flash-size 4MB");
+
+  auto info = std::make_shared<InfoArgs>();
+  auto* in = group->add_subcommand("info", "Headers, segments, checksum and SHA-256 validity, app/bootloader description");
+  in->add_option("file", info->file, "Image file (app or bootloader .bin)")->required();
+  in->footer("Example:\n  fwprov image info build/app.bin\n  fwprov --json image info build/bootloader/bootloader.bin\n"
+             "The text has the same lines as `esptool image-info` (v5) without its version banner.");
+  in->callback([&context, info] { run_info(context, *info); });
+
+  auto patch = std::make_shared<PatchArgs>();
+  auto* pt = group->add_subcommand("patch", "Write the bytes esptool write-flash sends: flash mode/freq/size patched, SHA-256 redone");
+  pt->add_option("file", patch->file, "Image to patch (normally the bootloader)")->required();
+  pt->add_option("-o,--output", patch->output, "Output file")->required();
+  pt->add_option("--flash-mode", patch->mode, "qio, qout, dio, dout or keep (default keep)");
+  pt->add_option("--flash-freq", patch->freq, "80m, 40m, 26m, 20m or keep (default keep)");
+  pt->add_option("--flash-size", patch->size, "1MB, 2MB, 4MB, 8MB, 16MB, 32MB, 64MB, 128MB or keep (default keep)");
+  pt->add_option("--address", patch->address,
+                 "Flash address the file will be written to (default 0x1000, the ESP32 bootloader offset); esptool patches "
+                 "only files written at the bootloader offset");
+  pt->footer("Example:\n  fwprov image patch bootloader.bin -o bootloader-dio.bin --flash-mode dio --flash-freq 40m --flash-size 4MB\n"
+             "Like write-flash, the output is padded with 0xFF to a multiple of 4 bytes; files that are not valid images are\n"
+             "copied unchanged with a warning.");
+  pt->callback([&context, patch] { run_patch(context, *patch); });
+}
+
+}  // namespace fwprov::cli
