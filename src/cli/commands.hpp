@@ -6,10 +6,10 @@
 
 namespace fwprov::cli {
 
-void setup_flash(CLI::App& app, Context& context);
 void setup_partitions(CLI::App& app, Context& context);
 void setup_otadata(CLI::App& app, Context& context);
 void setup_image(CLI::App& app, Context& context);
+void setup_flash(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

@@ -41,10 +41,10 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", context.options.verbose, "Say more about what is done (repeatable)");
   app.add_flag("--no-color", context.options.no_color, "No colours in messages (also: NO_COLOR env)");
 
-  fwprov::cli::setup_flash(app, context);
   fwprov::cli::setup_partitions(app, context);
   fwprov::cli::setup_otadata(app, context);
   fwprov::cli::setup_image(app, context);
+  fwprov::cli::setup_flash(app, context);
   fwprov::cli::setup_help(app, context);
 
   try {
