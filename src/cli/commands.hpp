@@ -18,6 +18,7 @@ void setup_csr(CLI::App& app, Context& context);
 void setup_ca(CLI::App& app, Context& context);
 void setup_convert(CLI::App& app, Context& context);
 void setup_inspect(CLI::App& app, Context& context);
+void setup_flash(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   fwprov::cli::setup_ca(app, context);
   fwprov::cli::setup_convert(app, context);
   fwprov::cli::setup_inspect(app, context);
+  fwprov::cli::setup_flash(app, context);
   fwprov::cli::setup_help(app, context);
 
   try {

@@ -1,0 +1,39 @@
+#pragma once
+// What `flash write` sends: every (offset, file) pair read, checked against the flash size
+// and each other, padded to 4 bytes and, at the ESP32 bootloader offset, given the requested
+// flash mode/frequency/size in its header (fwprov_image, the same rules as esptool).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "fwprov/core/bytes.hpp"
+#include "fwprov/image/flash_params.hpp"
+
+namespace fwprov::esp {
+
+struct WriteRequest {
+  std::uint32_t offset = 0;
+  std::filesystem::path file;
+};
+
+struct PlannedWrite {
+  std::uint32_t offset = 0;
+  std::filesystem::path file;
+  Bytes bytes;                 // exactly what goes to flash (padded, maybe patched)
+  std::size_t file_size = 0;
+  bool header_patched = false; // the image header/digest were rewritten
+  std::string patch_note;      // why not patched, or "" ; `patch_warning` when esptool warns
+  bool patch_warning = false;
+};
+
+// Reads the files (Io errors name them) and checks: regions do not overlap (Usage error),
+// files are not empty (Input error), nothing ends beyond `flash_size` when it is non-zero
+// (Input error). Regions are returned in the order given.
+std::vector<PlannedWrite> plan_writes(const std::vector<WriteRequest>& requests, const image::FlashParams& params,
+                                      std::uint32_t flash_size = 0);
+
+// The check against a flash size known only after connecting.
+void check_fits(const std::vector<PlannedWrite>& plan, std::uint32_t flash_size);
+
+}  // namespace fwprov::esp

@@ -1,0 +1,399 @@
+// `fwprov flash`: esptool-compatible flashing of an ESP32 over serial or socket://.
+#include <fmt/core.h>
+
+#include <chrono>
+#include <future>
+#include <optional>
+
+#include "commands.hpp"
+#include "fwprov/core/atomic_output.hpp"
+#include "fwprov/core/encoding.hpp"
+#include "fwprov/core/error.hpp"
+#include "fwprov/core/file_io.hpp"
+#include "fwprov/core/numbers.hpp"
+#include "fwprov/esp/loader.hpp"
+#include "fwprov/esp/write_plan.hpp"
+
+namespace fwprov::cli {
+namespace {
+
+using namespace fwprov::esp;
+
+struct FlashOptions {
+  std::string chip = "esp32";
+  std::string port;
+  std::uint32_t baud = 115200;
+  std::string before = "default_reset";
+  std::string after = "hard_reset";
+  std::string stub_file;
+  bool no_stub = false;
+  double timeout_seconds = 3.0;
+  int connect_attempts = 7;
+};
+
+struct WriteArgs {
+  std::vector<std::string> pairs;
+  std::string flash_mode = "keep";
+  std::string flash_freq = "keep";
+  std::string flash_size = "keep";
+  bool no_compress = false;
+  bool compress_flag = false;  // esptool's -z: compression is the default anyway
+  bool no_verify = false;
+  bool erase_all = false;
+};
+
+std::uint32_t parse_address(const std::string& text, const char* what) {
+  auto value = parse_size(text);
+  if (!value || *value > 0xFFFFFFFFu) throw Error(ErrorKind::Usage, fmt::format("{} '{}' is not a number (e.g. 0x1000)", what, text));
+  return static_cast<std::uint32_t>(*value);
+}
+
+std::vector<WriteRequest> parse_pairs(const std::vector<std::string>& pairs, const char* command) {
+  if (pairs.empty() || pairs.size() % 2 != 0)
+    throw Error(ErrorKind::Usage, fmt::format("{} needs ADDRESS FILE pairs, e.g. 0x1000 bootloader.bin 0x8000 partition-table.bin", command));
+  std::vector<WriteRequest> requests;
+  for (std::size_t i = 0; i < pairs.size(); i += 2) requests.push_back({parse_address(pairs[i], "address"), pairs[i + 1]});
+  return requests;
+}
+
+std::string size_text(std::uint32_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return fmt::format("{}MB", bytes >> 20);
+  if (bytes >= 1024 && bytes % 1024 == 0) return fmt::format("{}KB", bytes >> 10);
+  return fmt::format("{} bytes", bytes);
+}
+
+// A connected session, set up the way esptool does before any flash operation.
+class Session {
+ public:
+  Session(Context& context, const FlashOptions& options) : context_(context), options_(options) {
+    if (options.chip != "esp32" && options.chip != "auto")
+      throw Error(ErrorKind::Usage, "--chip " + options.chip + ": only esp32 is supported for now");
+    auto before = parse_before_reset(options.before);
+    if (!before) throw Error(ErrorKind::Usage, "--before " + options.before + ": expected default_reset, usb_reset, no_reset or no_reset_no_sync");
+    auto after = parse_after_reset(options.after);
+    if (!after) throw Error(ErrorKind::Usage, "--after " + options.after + ": expected hard_reset, soft_reset, no_reset or no_reset_stub");
+    after_ = *after;
+    if (options.timeout_seconds <= 0 || options.timeout_seconds > 600) throw Error(ErrorKind::Usage, "--timeout must be between 0 and 600 seconds");
+    // Decide on the stub before touching the port, so a bad --stub file fails early.
+    if (!options.no_stub) {
+      std::optional<std::filesystem::path> path;
+      if (!options.stub_file.empty())
+        path = options.stub_file;
+      else
+        path = find_installed_stub();
+      if (path) stub_ = load_stub_json(*path);
+    }
+    if (after_ == AfterReset::SoftReset && stub_)
+      throw Error(ErrorKind::Usage, "--after soft_reset is not supported by the ESP32 stub; add --no-stub or use hard_reset");
+
+    LoaderOptions loader_options;
+    loader_options.before = *before;
+    loader_options.connect_attempts = options.connect_attempts;
+    loader_options.command_timeout = Millis(static_cast<std::int64_t>(options.timeout_seconds * 1000));
+    transport_ = open_transport(options.port, std::min<std::uint32_t>(options.baud, 115200));
+    loader_.emplace(*transport_, loader_options);
+    context.out.note(fmt::format("Connecting to {} ...", transport_->description()));
+    loader_->connect();
+    const auto& chip = loader_->chip();
+    context.out.note(fmt::format("Chip is {}, MAC {}, crystal {} MHz", chip.description, esp32::format_mac(chip.mac), chip.crystal_mhz));
+    if (stub_) {
+      bool was_running = loader_->personality() == Personality::Stub;
+      loader_->run_stub(*stub_);
+      context.out.note(was_running ? "Stub already running" : fmt::format("Stub running (from {})", stub_->source.string()));
+    } else if (loader_->personality() == Personality::Rom) {
+      context.out.note(options.no_stub ? "Using the ROM loader (--no-stub)"
+                                       : "No stub found (give --stub FILE, e.g. esptool-js's esp32.json); using the ROM loader");
+    }
+    if (options.baud > 115200) {
+      loader_->change_baud(options.baud);
+      context.out.note(fmt::format("Changed baud rate to {}", options.baud));
+    }
+  }
+
+  Loader& loader() { return *loader_; }
+
+  // RDID, then SPI_ATTACH/SPI_SET_PARAMS with the detected (or given) size.
+  std::uint32_t prepare_flash(std::optional<std::uint32_t> size_override = std::nullopt) {
+    flash_id_ = loader_->flash_id();
+    std::uint32_t size = size_override.value_or(flash_id_.size.value_or(4u << 20));
+    if (!flash_id_.size && !size_override)
+      context_.out.warning({{}, fmt::format("could not detect the flash size (RDID 0x{:06X}); assuming 4MB", flash_id_.raw)});
+    loader_->attach_flash(size);
+    flash_size_ = size;
+    return size;
+  }
+  const FlashId& flash_id() const { return flash_id_; }
+
+  void finish() {
+    loader_->leave(after_);
+    const auto& wire = loader_->wire();
+    context_.out.detail(fmt::format("wire: {} bytes sent, {} bytes received", wire.sent, wire.received));
+  }
+
+  nlohmann::json chip_json() const {
+    const auto& chip = loader_->chip();
+    return {{"chip", chip.name},
+            {"description", chip.description},
+            {"revision", fmt::format("v{}.{}", chip.major_revision, chip.minor_revision)},
+            {"mac", esp32::format_mac(chip.mac)},
+            {"crystal_mhz", chip.crystal_mhz},
+            {"loader", loader_->personality() == Personality::Stub ? "stub" : "rom"}};
+  }
+  nlohmann::json wire_json() const { return {{"sent", loader_->wire().sent}, {"received", loader_->wire().received}}; }
+
+ private:
+  Context& context_;
+  const FlashOptions& options_;
+  AfterReset after_ = AfterReset::HardReset;
+  std::optional<StubImage> stub_;
+  std::unique_ptr<Transport> transport_;
+  std::optional<Loader> loader_;
+  FlashId flash_id_;
+  std::uint32_t flash_size_ = 0;
+};
+
+// --flash_size detect: the header gets the size read from the chip's JEDEC ID (esptool).
+bool detect_size(const WriteArgs& args) { return args.flash_size == "detect"; }
+
+image::FlashParams image_params(const WriteArgs& args, const std::string& size) {
+  return image::FlashParams::parse(args.flash_mode, args.flash_freq, size);
+}
+
+void run_write(Context& context, const FlashOptions& options, const WriteArgs& args) {
+  auto requests = parse_pairs(args.pairs, "write");
+  auto params = image_params(args, detect_size(args) ? "keep" : args.flash_size);
+  std::optional<std::uint32_t> size_override;
+  if (args.flash_size != "keep" && !detect_size(args)) size_override = parse_address(args.flash_size, "--flash_size");
+  // Files are read, patched and checked before the port is opened.
+  auto plan = plan_writes(requests, params, size_override.value_or(0));
+  auto report_patches = [&] {
+    for (const auto& write : plan) {
+      if (write.patch_warning) context.out.warning({SourceLocation(write.file.string()), write.patch_note});
+      if (write.header_patched) context.out.note(fmt::format("{}: flash parameters set in the image header", write.file.string()));
+    }
+  };
+  if (!detect_size(args)) report_patches();
+  auto started = std::chrono::steady_clock::now();
+  // Compress while the session connects and uploads the stub.
+  std::vector<std::future<Bytes>> compressing;
+  if (!args.no_compress)
+    for (const auto& write : plan) compressing.push_back(std::async(std::launch::async, deflate_image, ByteView(write.bytes)));
+  Session session(context, options);
+  std::uint32_t flash_size = session.prepare_flash(size_override);
+  if (detect_size(args)) {
+    plan = plan_writes(requests, image_params(args, size_text(flash_size)), flash_size);
+    report_patches();
+    compressing.clear();
+  }
+  check_fits(plan, flash_size);
+  if (args.erase_all) {
+    context.out.note("Erasing the whole flash ...");
+    session.loader().erase_flash(flash_size);
+  }
+  nlohmann::json files = nlohmann::json::array();
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const auto& write = plan[i];
+    Bytes compressed;
+    WriteOptions write_options;
+    write_options.compress = !args.no_compress;
+    if (!args.no_compress && i < compressing.size()) {
+      compressed = compressing[i].get();
+      write_options.precompressed = &compressed;
+    }
+    write_options.verify = !args.no_verify;
+    write_options.progress = context.out.progress(fmt::format("Writing {} at 0x{:08X}", write.file.filename().string(), write.offset));
+    auto file_started = std::chrono::steady_clock::now();
+    auto report = session.loader().write_flash(write.offset, write.bytes, write_options);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - file_started).count();
+    std::string md5_hex = to_hex(report.md5);
+    context.out.result(fmt::format("Wrote {} bytes{} at 0x{:08X} from {} in {:.2f} s{}", report.size,
+                                   args.no_compress ? "" : fmt::format(" ({} compressed)", report.payload_size), write.offset,
+                                   write.file.string(), seconds, report.verified ? ", MD5 verified" : ""));
+    files.push_back({{"file", write.file.string()},
+                     {"offset", write.offset},
+                     {"size", report.size},
+                     {"payload_size", report.payload_size},
+                     {"compressed", !args.no_compress},
+                     {"header_patched", write.header_patched},
+                     {"md5", md5_hex},
+                     {"verified", report.verified},
+                     {"seconds", seconds}});
+  }
+  auto device = session.chip_json();
+  session.finish();
+  double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (context.out.json())
+    context.out.document({{"ok", true}, {"device", device}, {"files", files}, {"wire", session.wire_json()}, {"seconds", total}});
+}
+
+void run_verify(Context& context, const FlashOptions& options, const WriteArgs& args) {
+  auto requests = parse_pairs(args.pairs, "verify");
+  auto plan = plan_writes(requests, image_params(args, detect_size(args) ? "keep" : args.flash_size));
+  Session session(context, options);
+  std::uint32_t flash_size = session.prepare_flash();
+  if (detect_size(args)) plan = plan_writes(requests, image_params(args, size_text(flash_size)));
+  check_fits(plan, flash_size);
+  nlohmann::json files = nlohmann::json::array();
+  int differing = 0;
+  for (const auto& write : plan) {
+    Md5 expected = md5(write.bytes);
+    Md5 got = session.loader().flash_md5(write.offset, static_cast<std::uint32_t>(write.bytes.size()));
+    bool same = got == expected;
+    if (!same) ++differing;
+    context.out.result(fmt::format("0x{:08X} {}: {}", write.offset, write.file.string(), same ? "OK" : "DIFFERS"));
+    files.push_back({{"file", write.file.string()}, {"offset", write.offset}, {"size", write.bytes.size()},
+                     {"expected_md5", to_hex(expected)}, {"flash_md5", to_hex(got)}, {"match", same}});
+  }
+  session.finish();
+  if (differing) {
+    context.out.error(fmt::format("{} of {} regions differ from their files", differing, plan.size()));
+    context.exit_code = exit_code(ErrorKind::Mismatch);
+  }
+  if (context.out.json()) context.out.document({{"ok", differing == 0}, {"files", files}});
+}
+
+void run_read(Context& context, const FlashOptions& options, const std::string& address_text, const std::string& size_text_arg,
+              const std::string& out) {
+  std::uint32_t address = parse_address(address_text, "address");
+  std::uint32_t size = parse_address(size_text_arg, "size");
+  if (size == 0) throw Error(ErrorKind::Usage, "read: SIZE must be more than 0");
+  auto out_dir = std::filesystem::path(out).parent_path();
+  if (!out_dir.empty() && !std::filesystem::is_directory(out_dir))
+    throw Error(ErrorKind::Io, SourceLocation(out), "the output folder does not exist");
+  Session session(context, options);
+  std::uint32_t flash_size = session.prepare_flash();
+  if (static_cast<std::uint64_t>(address) + size > flash_size)
+    throw Error(ErrorKind::Usage, fmt::format("read: 0x{:X}+0x{:X} goes beyond the {} flash", address, size, size_text(flash_size)));
+  Bytes data = session.loader().read_flash(address, size, context.out.progress(fmt::format("Reading 0x{:08X}", address)));
+  session.finish();
+  write_file_atomic(out, data);
+  context.out.result(fmt::format("Read {} bytes at 0x{:08X} into {}", data.size(), address, out));
+  if (context.out.json())
+    context.out.document({{"ok", true}, {"offset", address}, {"size", data.size()}, {"file", out}, {"md5", to_hex(md5(data))}});
+}
+
+void run_erase(Context& context, const FlashOptions& options, const std::vector<std::string>& region) {
+  if (region.size() != 0 && region.size() != 2) throw Error(ErrorKind::Usage, "erase takes no arguments (whole chip) or ADDRESS SIZE");
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> range;
+  if (region.size() == 2) {
+    range = std::make_pair(parse_address(region[0], "address"), parse_address(region[1], "size"));
+    if (range->first % 0x1000 || range->second % 0x1000 || range->second == 0)
+      throw Error(ErrorKind::Usage, "erase: ADDRESS and SIZE must be multiples of 0x1000 (4 KiB sectors), SIZE more than 0");
+  }
+  Session session(context, options);
+  std::uint32_t flash_size = session.prepare_flash();
+  if (range) {
+    if (static_cast<std::uint64_t>(range->first) + range->second > flash_size)
+      throw Error(ErrorKind::Usage, fmt::format("erase: region goes beyond the {} flash", size_text(flash_size)));
+    session.loader().erase_region(range->first, range->second);
+    context.out.result(fmt::format("Erased 0x{:X} bytes at 0x{:08X}", range->second, range->first));
+  } else {
+    session.loader().erase_flash(flash_size);
+    context.out.result(fmt::format("Erased the whole flash ({})", size_text(flash_size)));
+  }
+  session.finish();
+  if (context.out.json()) context.out.document({{"ok", true}});
+}
+
+void run_id(Context& context, const FlashOptions& options) {
+  Session session(context, options);
+  session.prepare_flash();
+  const auto& id = session.flash_id();
+  auto chip = session.chip_json();
+  session.finish();
+  std::string size = id.size ? size_text(*id.size) : "unknown";
+  if (context.out.json()) {
+    chip["flash"] = {{"manufacturer", fmt::format("{:02x}", id.manufacturer)},
+                     {"device", fmt::format("{:04x}", id.device)},
+                     {"size", id.size ? nlohmann::json(*id.size) : nlohmann::json(nullptr)}};
+    context.out.document(chip);
+    return;
+  }
+  context.out.result("Chip:      " + chip["description"].get<std::string>());
+  context.out.result("MAC:       " + chip["mac"].get<std::string>());
+  context.out.result(fmt::format("Crystal:   {} MHz", chip["crystal_mhz"].get<unsigned>()));
+  context.out.result(fmt::format("Flash:     manufacturer {:02x}, device {:04x}, size {}", id.manufacturer, id.device, size));
+}
+
+void add_image_params(CLI::App* command, WriteArgs& args) {
+  command->add_option("--flash_mode,--flash-mode,--fm", args.flash_mode, "Flash mode for the bootloader header at 0x1000: qio|qout|dio|dout|keep")
+      ->capture_default_str();
+  command->add_option("--flash_freq,--flash-freq,--ff", args.flash_freq, "Flash frequency for the header: 80m|40m|26m|20m|keep")
+      ->capture_default_str();
+  command->add_option("--flash_size,--flash-size,--fs", args.flash_size,
+                      "Flash size: 1MB..128MB sets the header and SPI parameters; keep/detect use the detected size")
+      ->capture_default_str();
+}
+
+}  // namespace
+
+void setup_flash(CLI::App& app, Context& context) {
+  auto options = std::make_shared<FlashOptions>();
+  auto write = std::make_shared<WriteArgs>();
+  auto verify = std::make_shared<WriteArgs>();
+  auto read_args = std::make_shared<std::vector<std::string>>();
+  auto erase_args = std::make_shared<std::vector<std::string>>();
+
+  auto* flash = app.add_subcommand("flash", "Write, read, verify or erase an ESP32's flash over serial (esptool-compatible)");
+  flash->require_subcommand(1);
+  flash->fallthrough();
+  flash->add_option("--chip,-c", options->chip, "Target chip: esp32 (auto is accepted and means esp32)")->capture_default_str();
+  flash->add_option("-p,--port", options->port, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT (raw TCP, as esptool)")
+      ->envname("ESPTOOL_PORT")
+      ->required();
+  flash->add_option("-b,--baud", options->baud, "Baud rate after connecting (syncs at 115200, then CHANGE_BAUDRATE)")
+      ->envname("ESPTOOL_BAUD")
+      ->capture_default_str();
+  flash->add_option("--before", options->before, "Reset before: default_reset|usb_reset|no_reset|no_reset_no_sync (dashes too)")
+      ->capture_default_str();
+  flash->add_option("--after,-a", options->after, "After: hard_reset|soft_reset|no_reset|no_reset_stub (dashes too)")->capture_default_str();
+  auto* stub_option = flash->add_option("--stub", options->stub_file,
+                                        "Flasher stub JSON (esptool/esptool-js format); default: the one of an installed esptool or esptool-js");
+  flash->add_flag("--no-stub,--no_stub", options->no_stub, "Talk to the ROM loader only (slower; no stub upload)")->excludes(stub_option);
+  flash->add_option("--timeout", options->timeout_seconds,
+                    "Seconds to wait for a reply before resending (3 tries); longer operations scale it like esptool")
+      ->capture_default_str();
+  flash->add_option("--connect-attempts", options->connect_attempts, "Reset+sync rounds before giving up")->capture_default_str();
+  flash->footer(
+      "Examples:\n"
+      "  fwprov flash -p /dev/ttyUSB0 -b 460800 write --flash_mode dio --flash_freq 40m --flash_size 4MB \\\n"
+      "      0x1000 bootloader.bin 0x8000 partition-table.bin 0x16000 ota_data_initial.bin 0x20000 firmware.bin\n"
+      "  fwprov flash -p socket://127.0.0.1:4000 --stub esp32.json read 0x8000 0xC00 table.bin\n"
+      "  fwprov --json flash -p /dev/ttyUSB0 id");
+
+  auto* write_cmd = flash->add_subcommand("write", "Write files at addresses, compressed, each verified by MD5")->alias("write_flash")->alias("write-flash");
+  write_cmd->add_option("pairs", write->pairs, "ADDRESS FILE [ADDRESS FILE ...]")->required();
+  add_image_params(write_cmd, *write);
+  auto* no_compress = write_cmd->add_flag("--no-compress,--no_compress,-u", write->no_compress, "Send the bytes uncompressed (FLASH_DATA)");
+  write_cmd->add_flag("--compress,-z", write->compress_flag, "Compress (the default; accepted for esptool command lines)")->excludes(no_compress);
+  write_cmd->add_flag("--no-verify,--no_verify", write->no_verify, "Skip the MD5 check after each file");
+  write_cmd->add_flag("--erase-all,--erase_all,-e", write->erase_all, "Erase the whole flash first");
+  write_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 -b 460800 write --flash_mode dio --flash_freq 40m --flash_size 4MB \\\n"
+                    "      0x1000 bootloader.bin 0x8000 partition-table.bin 0x16000 ota_data_initial.bin 0x20000 firmware.bin\n"
+                    "The bootloader at 0x1000 gets the mode/freq/size in its header (as esptool). Exit 7 if a region's MD5 still\n"
+                    "differs after one retry.");
+  write_cmd->callback([&context, options, write] { run_write(context, *options, *write); });
+
+  auto* verify_cmd = flash->add_subcommand("verify", "Compare flash with files by MD5 (exit 7 when any differs)")->alias("verify_flash")->alias("verify-flash");
+  verify_cmd->add_option("pairs", verify->pairs, "ADDRESS FILE [ADDRESS FILE ...]")->required();
+  add_image_params(verify_cmd, *verify);
+  verify_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 verify --flash_mode dio --flash_freq 40m --flash_size 4MB 0x1000 bootloader.bin 0x20000 firmware.bin");
+  verify_cmd->callback([&context, options, verify] { run_verify(context, *options, *verify); });
+
+  auto* read_cmd = flash->add_subcommand("read", "Read SIZE bytes at ADDRESS into a file")->alias("read_flash")->alias("read-flash");
+  read_cmd->add_option("args", *read_args, "ADDRESS SIZE OUTPUT")->required()->expected(3);
+  read_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 read 0x8000 0xC00 partition-table-back.bin");
+  read_cmd->callback([&context, options, read_args] { run_read(context, *options, (*read_args)[0], (*read_args)[1], (*read_args)[2]); });
+
+  auto* erase_cmd = flash->add_subcommand("erase", "Erase the whole flash, or ADDRESS SIZE (4 KiB aligned)")->alias("erase_flash")->alias("erase-flash")->alias("erase_region")->alias("erase-region");
+  erase_cmd->add_option("region", *erase_args, "[ADDRESS SIZE]");
+  erase_cmd->footer("Examples:\n  fwprov flash -p /dev/ttyUSB0 erase                     # whole chip\n"
+                    "  fwprov flash -p /dev/ttyUSB0 erase 0x317000 0x10000    # one region");
+  erase_cmd->callback([&context, options, erase_args] { run_erase(context, *options, *erase_args); });
+
+  auto* id_cmd = flash->add_subcommand("id", "Show chip, revision, MAC, flash ID and size")->alias("flash_id")->alias("flash-id")->alias("chip_id");
+  id_cmd->footer("Example:\n  fwprov --json flash -p /dev/ttyUSB0 id");
+  id_cmd->callback([&context, options] { run_id(context, *options); });
+}
+
+}  // namespace fwprov::cli

@@ -1,0 +1,250 @@
+// Flash operations of a loader session: compressed/raw writes with MD5 verification, reads
+// (stub stream or ROM slow read), erases, and leaving the loader.
+#include <zlib.h>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "fwprov/core/encoding.hpp"
+#include "fwprov/esp/loader.hpp"
+
+namespace fwprov::esp {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr Millis kEraseWritePerMb{40000};
+constexpr Millis kErasePerMb{30000};
+constexpr Millis kMd5PerMb{8000};
+constexpr Millis kChipErase{120000};
+constexpr std::uint32_t kReadChunk = 0x10000;  // one READ_FLASH command (retry granularity)
+constexpr std::uint32_t kReadPacket = 0x1000;
+constexpr std::uint32_t kSlowReadBlock = 64;
+
+}  // namespace
+
+Bytes deflate_image(ByteView data) {
+  uLongf size = compressBound(static_cast<uLong>(data.size()));
+  Bytes out(size);
+  int rc = compress2(out.data(), &size, data.data(), static_cast<uLong>(data.size()), 9);
+  if (rc != Z_OK) throw Error(ErrorKind::Internal, fmt::format("zlib compress failed ({})", rc));
+  out.resize(size);
+  return out;
+}
+
+namespace {
+
+std::string hex_md5(const Md5& digest) { return to_hex(digest); }
+
+}  // namespace
+
+void Loader::write_region(std::uint32_t offset, ByteView image, ByteView payload, bool compressed, const ProgressFn& progress) {
+  const bool stub = personality_ == Personality::Stub;
+  const std::uint32_t block_size = stub ? kStubFlashBlock : kRomFlashBlock;
+  const auto size = static_cast<std::uint32_t>(image.size());
+  const auto blocks = static_cast<std::uint32_t>((payload.size() + block_size - 1) / block_size);
+  std::uint32_t size_word = size;
+  if (compressed && !stub) size_word = (size + kRomFlashBlock - 1) / kRomFlashBlock * kRomFlashBlock;
+  // The ROM erases the whole range during BEGIN; the stub erases as it goes.
+  Millis begin_timeout = stub ? options_.command_timeout : scaled(kErasePerMb, size);
+  command(fmt::format("{} at 0x{:X}", compressed ? "FLASH_DEFL_BEGIN" : "FLASH_BEGIN", offset),
+          compressed ? op::FlashDeflBegin : op::FlashBegin, words_payload({size_word, blocks, block_size, offset}), 0,
+          begin_timeout);
+  if (progress) progress(0, size);
+  const double expansion = payload.empty() ? 1.0 : static_cast<double>(size) / static_cast<double>(payload.size());
+  Bytes padded_block;
+  for (std::uint32_t seq = 0; seq < blocks; ++seq) {
+    std::size_t start = static_cast<std::size_t>(seq) * block_size;
+    ByteView block = payload.subspan(start, std::min<std::size_t>(block_size, payload.size() - start));
+    if (!compressed && block.size() < block_size) {  // raw writes pad the last block with 0xFF
+      padded_block.assign(block.begin(), block.end());
+      padded_block.resize(block_size, 0xFF);
+      block = padded_block;
+    }
+    auto written_equivalent = static_cast<std::uint64_t>(static_cast<double>(block.size()) * expansion);
+    command(fmt::format("{} block {}/{} at 0x{:X}", compressed ? "FLASH_DEFL_DATA" : "FLASH_DATA", seq + 1, blocks, offset),
+            compressed ? op::FlashDeflData : op::FlashData, data_block_payload(block, seq), data_checksum(block),
+            scaled(kEraseWritePerMb, written_equivalent));
+    if (progress) {
+      auto done = std::min<std::uint64_t>(size, static_cast<std::uint64_t>(static_cast<double>(start + block.size()) * expansion));
+      progress(seq + 1 == blocks ? size : done, size);
+    }
+  }
+  if (blocks == 0 && progress) progress(size, size);
+  // The stub acknowledges a block before writing it; END(1) answers only after the last
+  // write finished (and reports a missing or excess byte count). The ROM acks after writing,
+  // and END would make it leave the loader, so it gets none.
+  if (stub)
+    command(compressed ? "FLASH_DEFL_END" : "FLASH_END", compressed ? op::FlashDeflEnd : op::FlashEnd, words_payload({1}), 0,
+            scaled(kEraseWritePerMb, block_size));
+}
+
+WriteReport Loader::write_flash(std::uint32_t offset, ByteView image, const WriteOptions& options) {
+  Bytes padded(image.begin(), image.end());
+  padded.resize((padded.size() + 3) / 4 * 4, 0xFF);
+  WriteReport report;
+  report.offset = offset;
+  report.size = static_cast<std::uint32_t>(padded.size());
+  report.md5 = md5(padded);
+  Bytes payload;
+  if (!options.compress)
+    payload = padded;
+  else if (options.precompressed)
+    payload = *options.precompressed;
+  else
+    payload = deflate_image(padded);
+  report.payload_size = static_cast<std::uint32_t>(payload.size());
+  constexpr int kRegionAttempts = 2;
+  for (int attempt = 1; attempt <= kRegionAttempts; ++attempt) {
+    report.region_attempts = attempt;
+    try {
+      write_region(offset, padded, payload, options.compress, options.progress);
+    } catch (const LinkTimeout&) {
+      throw;  // a dead link does not get better by starting over
+    } catch (const Error& error) {
+      if (error.kind() != ErrorKind::Device || attempt == kRegionAttempts) throw;
+      link_.flush_input();
+      continue;
+    }
+    if (!options.verify) return report;
+    Md5 got = flash_md5(offset, report.size);
+    if (got != report.md5) got = flash_md5(offset, report.size);  // a corrupted reply is not a bad write
+    if (got == report.md5) {
+      report.verified = true;
+      return report;
+    }
+    if (attempt == kRegionAttempts)
+      throw Error(ErrorKind::Mismatch, fmt::format("flash at 0x{:X} does not match the image after writing "
+                                                   "(device MD5 {}, expected {})",
+                                                   offset, hex_md5(got), hex_md5(report.md5)));
+  }
+  return report;
+}
+
+Md5 Loader::flash_md5(std::uint32_t offset, std::uint32_t size) {
+  const bool rom = personality_ == Personality::Rom;
+  auto reply = command(fmt::format("SPI_FLASH_MD5 0x{:X}+0x{:X}", offset, size), op::SpiFlashMd5,
+                       words_payload({offset, size, 0, 0}), 0, scaled(kMd5PerMb, size), rom ? 32 : 16);
+  Md5 digest{};
+  const Bytes& data = reply.response.data;
+  if (rom) {
+    auto bytes = from_hex(std::string_view(reinterpret_cast<const char*>(data.data()), 32));
+    if (!bytes || bytes->size() != 16) throw Error(ErrorKind::Device, "SPI_FLASH_MD5: the ROM's reply is not 32 hex digits");
+    std::copy(bytes->begin(), bytes->end(), digest.begin());
+  } else {
+    std::copy_n(data.begin(), 16, digest.begin());
+  }
+  return digest;
+}
+
+Bytes Loader::read_chunk_stub(std::uint32_t offset, std::uint32_t size) {
+  command(fmt::format("READ_FLASH 0x{:X}+0x{:X}", offset, size), op::ReadFlash, words_payload({offset, size, kReadPacket, 64}));
+  Bytes data;
+  data.reserve(size);
+  while (data.size() < size) {
+    std::size_t expected = std::min<std::size_t>(kReadPacket, size - data.size());
+    auto frame = link_.receive(options_.command_timeout);
+    if (!frame) throw LinkTimeout(fmt::format("READ_FLASH at 0x{:X}: no data within the timeout", offset));
+    if (frame->size() != expected) continue;  // a stray reply, not a data packet
+    append(data, *frame);
+    Bytes ack;
+    append_u32le(ack, static_cast<std::uint32_t>(data.size()));
+    link_.send(ack);  // raw SLIP frame, no header: the stream's flow control
+  }
+  for (;;) {
+    auto frame = link_.receive(options_.command_timeout);
+    if (!frame) throw LinkTimeout(fmt::format("READ_FLASH at 0x{:X}: no MD5 after the data", offset));
+    if (frame->size() != 16) continue;
+    Md5 expected = md5(data);
+    if (!std::equal(frame->begin(), frame->end(), expected.begin()))
+      throw Error(ErrorKind::Device, fmt::format("READ_FLASH at 0x{:X}: data does not match the device's MD5", offset));
+    return data;
+  }
+}
+
+Bytes Loader::read_flash(std::uint32_t offset, std::uint32_t size, const ProgressFn& progress) {
+  Bytes out;
+  out.reserve(size);
+  if (progress) progress(0, size);
+  if (personality_ == Personality::Stub) {
+    for (std::uint32_t done = 0; done < size;) {
+      std::uint32_t chunk = std::min(kReadChunk, size - done);
+      for (int attempt = 1;; ++attempt) {
+        try {
+          append(out, read_chunk_stub(offset + done, chunk));
+          break;
+        } catch (const Error& error) {
+          if (error.kind() != ErrorKind::Device || attempt >= options_.attempts) throw;
+          link_.drain(Millis(100), Millis(500));  // let the interrupted stream settle
+          link_.flush_input();
+        }
+      }
+      done += chunk;
+      if (progress) progress(done, size);
+    }
+    return out;
+  }
+  // ROM: 64 bytes per command, then one MD5 over the whole range.
+  for (std::uint32_t done = 0; done < size;) {
+    std::uint32_t chunk = std::min(kSlowReadBlock, size - done);
+    auto reply = command(fmt::format("READ_FLASH_SLOW 0x{:X}", offset + done), op::ReadFlashSlow,
+                         words_payload({offset + done, chunk}), 0, Millis(0), kSlowReadBlock);
+    out.insert(out.end(), reply.response.data.begin(), reply.response.data.begin() + chunk);
+    done += chunk;
+    if (progress && (done % 0x1000 == 0 || done == size)) progress(done, size);
+  }
+  if (size > 0 && flash_md5(offset, size) != md5(out))
+    throw Error(ErrorKind::Device, fmt::format("READ_FLASH_SLOW at 0x{:X}: data does not match the device's MD5", offset));
+  return out;
+}
+
+void Loader::erase_region(std::uint32_t offset, std::uint32_t size) {
+  if (offset % kSectorSize != 0 || size % kSectorSize != 0)
+    throw Error(ErrorKind::Usage, fmt::format("erase: offset 0x{:X} and size 0x{:X} must both be multiples of 0x1000", offset, size));
+  if (personality_ == Personality::Stub) {
+    command(fmt::format("ERASE_REGION 0x{:X}+0x{:X}", offset, size), op::EraseRegion, words_payload({offset, size}), 0,
+            scaled(kErasePerMb, size));
+  } else {
+    // The ROM has no erase command, but FLASH_BEGIN erases the range it announces.
+    command(fmt::format("FLASH_BEGIN (erase) 0x{:X}+0x{:X}", offset, size), op::FlashBegin,
+            words_payload({size, 0, kRomFlashBlock, offset}), 0, scaled(kErasePerMb, size));
+  }
+}
+
+void Loader::erase_flash(std::uint32_t flash_size) {
+  if (personality_ == Personality::Stub)
+    command("ERASE_FLASH", op::EraseFlash, {}, 0, std::max(kChipErase, options_.command_timeout));
+  else
+    erase_region(0, flash_size);
+}
+
+void Loader::leave(AfterReset mode) {
+  const bool stub = personality_ == Personality::Stub;
+  switch (mode) {
+    case AfterReset::HardReset:
+      hard_reset(link_.transport());
+      return;
+    case AfterReset::SoftReset:
+      if (stub)
+        throw Error(ErrorKind::Usage, "--after soft_reset is not supported by the ESP32 stub (use --no-stub, or hard_reset)");
+      command("FLASH_BEGIN (soft reset)", op::FlashBegin, words_payload({0, 0, kRomFlashBlock, 0}));
+      link_.send(encode_request(op::FlashEnd, words_payload({1})));  // the ROM jumps to the app: no reply needed
+      return;
+    case AfterReset::NoReset:
+      if (!stub) return;
+      // The stub reboots on FLASH_END(0); with the download strapping held it comes back
+      // in the ROM loader.
+      command("FLASH_BEGIN (leave stub)", op::FlashBegin, words_payload({0, 0, kStubFlashBlock, 0}));
+      link_.send(encode_request(op::FlashEnd, words_payload({0})));
+      link_.receive(Millis(200));
+      personality_ = Personality::Rom;
+      return;
+    case AfterReset::NoResetStub:
+      return;
+  }
+}
+
+}  // namespace fwprov::esp

@@ -1,0 +1,95 @@
+#include "fwprov/esp/stub.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+
+#include "fwprov/core/encoding.hpp"
+#include "fwprov/core/error.hpp"
+#include "fwprov/core/file_io.hpp"
+
+namespace fwprov::esp {
+namespace fs = std::filesystem;
+
+StubImage load_stub_json(const fs::path& path) {
+  std::string text = read_text_file(path);
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& error) {
+    throw Error(ErrorKind::Input, SourceLocation(path.string()), std::string("not valid JSON: ") + error.what());
+  }
+  auto where = [&](const char* field) { return SourceLocation(path.string(), 0, 0, field); };
+  auto number = [&](const char* field, bool required) -> std::uint32_t {
+    if (!doc.contains(field)) {
+      if (required) throw Error(ErrorKind::Input, where(field), "stub JSON lacks the field");
+      return 0;
+    }
+    if (!doc[field].is_number_unsigned())
+      throw Error(ErrorKind::Input, where(field), "must be an unsigned number");
+    return doc[field].get<std::uint32_t>();
+  };
+  auto segment = [&](const char* field, bool required) -> Bytes {
+    if (!doc.contains(field)) {
+      if (required) throw Error(ErrorKind::Input, where(field), "stub JSON lacks the field");
+      return {};
+    }
+    if (!doc[field].is_string()) throw Error(ErrorKind::Input, where(field), "must be a base64 string");
+    auto decoded = from_base64(doc[field].get<std::string>());
+    if (!decoded) throw Error(ErrorKind::Input, where(field), "is not valid base64");
+    return std::move(decoded->bytes);
+  };
+  if (!doc.is_object()) throw Error(ErrorKind::Input, SourceLocation(path.string()), "stub JSON must be an object");
+  StubImage stub;
+  stub.text = segment("text", true);
+  stub.text_start = number("text_start", true);
+  stub.data = segment("data", false);
+  stub.data_start = number("data_start", !stub.data.empty());
+  stub.entry = number("entry", true);
+  stub.source = path;
+  if (stub.text.empty()) throw Error(ErrorKind::Input, where("text"), "stub text segment is empty");
+  if (stub.entry == 0) throw Error(ErrorKind::Input, where("entry"), "stub entry point is 0");
+  return stub;
+}
+
+std::vector<fs::path> stub_search_paths() {
+  std::vector<fs::path> paths;
+  const fs::path js = "esptool-js/lib/targets/stub_flasher/esp32.json";
+  std::error_code ec;
+  // esptool-js: a node_modules folder here or above, then the global module folders.
+  for (fs::path dir = fs::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
+    paths.push_back(dir / "node_modules" / js);
+    if (dir == dir.parent_path()) break;
+  }
+  for (const char* root : {"/usr/lib/node_modules", "/usr/local/lib/node_modules"}) paths.push_back(fs::path(root) / js);
+  // esptool (Python): new stub first, then the legacy one, then the pre-v4.6 name.
+  std::vector<fs::path> site_dirs;
+  for (const char* base : {"/usr/lib", "/usr/local/lib"}) {
+    for (const auto& entry : fs::directory_iterator(base, ec)) {
+      std::string name = entry.path().filename().string();
+      if (name.rfind("python3", 0) != 0) continue;
+      site_dirs.push_back(entry.path() / "dist-packages");
+      site_dirs.push_back(entry.path() / "site-packages");
+    }
+  }
+  site_dirs.push_back("/usr/lib/python3/dist-packages");
+  if (const char* home = std::getenv("HOME")) {
+    for (const auto& entry : fs::directory_iterator(fs::path(home) / ".local/lib", ec))
+      site_dirs.push_back(entry.path() / "site-packages");
+  }
+  for (const auto& site : site_dirs) {
+    paths.push_back(site / "esptool/targets/stub_flasher/2/esp32.json");
+    paths.push_back(site / "esptool/targets/stub_flasher/1/esp32.json");
+    paths.push_back(site / "esptool/targets/stub_flasher/stub_flasher_32.json");
+  }
+  return paths;
+}
+
+std::optional<fs::path> find_installed_stub() {
+  std::error_code ec;
+  for (const auto& path : stub_search_paths())
+    if (fs::is_regular_file(path, ec)) return path;
+  return std::nullopt;
+}
+
+}  // namespace fwprov::esp

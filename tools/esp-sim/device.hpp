@@ -1,0 +1,100 @@
+#pragma once
+// A simulated ESP32 in its download loader: the mask ROM, and after a stub upload plus
+// MEM_END with an entry point, the flasher stub. It speaks through fwprov_esp's SLIP and
+// command codec only; all device behaviour lives here.
+#include <zlib.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "flash_file.hpp"
+#include "fwprov/core/digest.hpp"
+#include "fwprov/esp/protocol.hpp"
+#include "fwprov/esp/slip.hpp"
+
+namespace fwprov::sim {
+
+struct DeviceConfig {
+  std::array<std::uint8_t, 6> mac{0x24, 0x0A, 0xC4, 0x12, 0x34, 0x56};
+  std::uint8_t flash_manufacturer = 0xEF;  // Winbond
+  std::uint8_t flash_type = 0x40;
+};
+
+class Device {
+ public:
+  Device(FlashFile& flash, DeviceConfig config);
+  ~Device();
+  Device(const Device&) = delete;
+  Device& operator=(const Device&) = delete;
+
+  // Handles one frame from the host; packets to send back (unframed) are appended to `out`.
+  // Returns a JSON description of the request for the log (null for stream acks).
+  nlohmann::json on_frame(const esp::SlipFrame& frame, std::vector<Bytes>& out);
+
+  esp::Personality personality() const noexcept { return personality_; }
+  bool app_running() const noexcept { return app_running_; }
+  static constexpr std::size_t kMaxFrame = esp::kStubFlashBlock + esp::kDataHeaderSize + esp::kHeaderSize + 64;
+
+ private:
+  struct WriteSession {
+    bool active = false;
+    bool compressed = false;
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+    std::uint32_t written = 0;
+    std::uint32_t next_seq = 0;
+    bool stream_end = false;
+    std::vector<bool> erased;  // stub: sectors already erased in this session
+  };
+  struct ReadStream {
+    bool active = false;
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;
+    std::uint32_t packet = 0;
+    std::uint32_t sent = 0;
+    Digester digest{DigestAlgorithm::Md5};
+  };
+  struct MemUpload {
+    std::uint32_t next_seq = 0;
+    bool active = false;
+  };
+
+  void reply(std::vector<Bytes>& out, std::uint8_t opcode, std::uint8_t error, ByteView payload = {}, std::uint32_t value = 0);
+  std::uint8_t err(std::uint8_t rom_code, std::uint8_t stub_code) const;
+  void handle(const esp::Request& request, std::vector<Bytes>& out, nlohmann::json& log);
+  void handle_sync(const esp::Request& request, std::vector<Bytes>& out);
+  void handle_write_reg(const esp::Request& request, std::vector<Bytes>& out);
+  void handle_begin(const esp::Request& request, bool compressed, std::vector<Bytes>& out, nlohmann::json& log);
+  void handle_data(const esp::Request& request, bool compressed, std::vector<Bytes>& out, nlohmann::json& log);
+  void handle_end(const esp::Request& request, std::vector<Bytes>& out);
+  void handle_md5(const esp::Request& request, std::vector<Bytes>& out);
+  void handle_read_flash(const esp::Request& request, std::vector<Bytes>& out);
+  void handle_read_slow(const esp::Request& request, std::vector<Bytes>& out);
+  void handle_erase_region(const esp::Request& request, std::vector<Bytes>& out);
+  void handle_mem(const esp::Request& request, std::vector<Bytes>& out, nlohmann::json& log);
+  // Writes bytes at the session's write pointer; false when they do not fit.
+  bool store(ByteView bytes);
+  std::uint8_t inflate_block(ByteView block);
+  void continue_read(std::vector<Bytes>& out);
+  std::uint32_t read_register(std::uint32_t address) const;
+  void run_spi_command();
+  void reboot_to_rom();
+
+  FlashFile& flash_;
+  DeviceConfig config_;
+  esp::Personality personality_ = esp::Personality::Rom;
+  bool app_running_ = false;
+  std::map<std::uint32_t, std::uint32_t> registers_;
+  WriteSession write_;
+  ReadStream read_;
+  MemUpload mem_;
+  z_stream zstream_{};
+  bool zstream_ready_ = false;
+};
+
+}  // namespace fwprov::sim

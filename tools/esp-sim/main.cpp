@@ -1,0 +1,172 @@
+// fwprov-sim: a fake ESP32 in download mode for tests, demos and benchmarks.
+// Listens on TCP (`socket://127.0.0.1:PORT` for fwprov and esptool) or a pseudo-terminal.
+#include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "fwprov/core/numbers.hpp"
+#include "session.hpp"
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+std::array<std::uint8_t, 6> parse_mac(const std::string& text) {
+  std::array<std::uint8_t, 6> mac{};
+  unsigned values[6];
+  if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &values[0], &values[1], &values[2], &values[3], &values[4], &values[5]) != 6)
+    throw CLI::ValidationError("--mac", "expected six hex bytes like 24:0a:c4:12:34:56");
+  for (int i = 0; i < 6; ++i) {
+    if (values[i] > 255) throw CLI::ValidationError("--mac", "byte out of range");
+    mac[i] = static_cast<std::uint8_t>(values[i]);
+  }
+  return mac;
+}
+
+int listen_tcp(const std::string& bind, int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::inet_pton(AF_INET, bind.c_str(), &address.sin_addr) != 1) throw std::runtime_error("--bind: not an IPv4 address");
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 4) != 0)
+    throw std::runtime_error(std::string("cannot listen on TCP port: ") + std::strerror(errno));
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  std::printf("%u\n", ntohs(address.sin_port));
+  std::fflush(stdout);
+  std::fprintf(stderr, "fwprov-sim: listening on socket://%s:%u\n", bind.c_str(), ntohs(address.sin_port));
+  return fd;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace fwprov::sim;
+  CLI::App app{"fwprov-sim: a simulated ESP32 in its serial download loader (ROM, then the flasher stub after an upload).\n"
+               "Flash contents live in a file; the host connects over TCP or a pseudo-terminal.",
+               "fwprov-sim"};
+  std::string flash_path;
+  std::string flash_size_text = "4MB";
+  int tcp_port = -1;
+  bool pty = false;
+  std::string bind = "127.0.0.1";
+  LinkOptions link;
+  std::uint64_t seed = 1;
+  std::string log_path;
+  std::string mac_text = "24:0a:c4:12:34:56";
+  bool no_banner = false;
+  app.add_option("--flash", flash_path, "File that holds the flash contents (created, all 0xFF, when missing)")->required();
+  app.add_option("--flash-size", flash_size_text, "Flash size: 1MB, 2MB, 4MB, 8MB, 16MB (also reported through RDID)");
+  app.add_option("--tcp", tcp_port, "Listen on this TCP port (0: pick one; the port is printed on stdout)");
+  app.add_flag("--pty", pty, "Open a pseudo-terminal instead and print its path on stdout");
+  app.add_option("--bind", bind, "Address to listen on (default 127.0.0.1)");
+  app.add_option("--baud-limit", link.baud_limit, "Throttle both directions to BAUD/10 bytes per second, like a UART");
+  app.add_option("--drop-rate", link.drop_rate, "Probability that a frame (either direction) is lost")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--corrupt-rate", link.corrupt_rate, "Probability that a frame gets one byte flipped")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--stall-after", link.stall_after, "Stop answering after this many bytes on the link (both directions)");
+  app.add_option("--seed", seed, "Random seed for fault injection (same seed, same faults for the same traffic)");
+  app.add_option("--log", log_path, "Write one JSON line per request (and per injected fault) to this file");
+  app.add_option("--mac", mac_text, "MAC address in eFuse (default 24:0a:c4:12:34:56)");
+  app.add_flag("--no-banner", no_banner, "Do not print the ROM boot banner when a host connects");
+  app.footer("Example: fwprov-sim --flash flash.bin --flash-size 4MB --tcp 0   (then: fwprov flash -p socket://127.0.0.1:PORT id)");
+  CLI11_PARSE(app, argc, argv);
+
+  if ((tcp_port >= 0) == pty) {
+    std::fprintf(stderr, "fwprov-sim: give exactly one of --tcp PORT or --pty\n");
+    return 2;
+  }
+  auto flash_size = fwprov::parse_size(flash_size_text);
+  if (!flash_size || *flash_size < 0x10000 || *flash_size > (256u << 20) || (*flash_size & (*flash_size - 1)) != 0) {
+    std::fprintf(stderr, "fwprov-sim: --flash-size '%s' must be a power of two between 64K and 256MB\n", flash_size_text.c_str());
+    return 2;
+  }
+  link.banner = !no_banner;
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+
+  try {
+    DeviceConfig config;
+    config.mac = parse_mac(mac_text);
+    FlashFile flash(flash_path, static_cast<std::uint32_t>(*flash_size));
+    std::FILE* log_file = nullptr;
+    if (!log_path.empty()) {
+      log_file = std::fopen(log_path.c_str(), "w");
+      if (!log_file) throw std::runtime_error(log_path + ": " + std::strerror(errno));
+    }
+    JsonLog log(log_file);
+    std::mt19937_64 rng(seed);
+
+    if (pty) {
+      int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+      if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) throw std::runtime_error("cannot open a pseudo-terminal");
+      std::string path = ::ptsname(master);
+      // Keep a slave descriptor open so the master never reads EIO between host sessions,
+      // and make the line raw (no echo, no CR/LF translation).
+      int slave = ::open(path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+      termios tio{};
+      ::tcgetattr(slave, &tio);
+      ::cfmakeraw(&tio);
+      ::tcsetattr(slave, TCSANOW, &tio);
+      std::printf("%s\n", path.c_str());
+      std::fflush(stdout);
+      std::fprintf(stderr, "fwprov-sim: pseudo-terminal %s\n", path.c_str());
+      link.is_socket = false;
+      link.banner = false;  // a pty has no "connect" moment to boot on
+      Session session(master, flash, config, link, rng, log);
+      while (!g_stop) {
+        pollfd pfd{master, POLLIN, 0};
+        if (::poll(&pfd, 1, 200) > 0) session.on_readable();
+      }
+      ::close(slave);
+      ::close(master);
+    } else {
+      int listener = listen_tcp(bind, tcp_port);
+      std::unique_ptr<Session> session;
+      while (!g_stop) {
+        pollfd fds[2] = {{listener, POLLIN, 0}, {session ? session->fd() : -1, POLLIN, 0}};
+        if (::poll(fds, 2, 200) <= 0) continue;
+        if (fds[0].revents & POLLIN) {
+          int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+          if (fd >= 0) {
+            int one = 1;
+            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            if (session) ::close(session->fd());  // one UART: a new host replaces the old one
+            session.reset();
+            log.write({{"event", "connected"}});
+            session = std::make_unique<Session>(fd, flash, config, link, rng, log);  // a fresh ROM
+          }
+        }
+        if (session && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+          if (!session->on_readable()) {
+            log.write({{"event", "disconnected"}, {"rx", session->received()}, {"tx", session->sent()}});
+            ::close(session->fd());
+            session.reset();
+          }
+        }
+      }
+      if (session) ::close(session->fd());
+      ::close(listener);
+    }
+    if (log_file) std::fclose(log_file);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "fwprov-sim: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}
