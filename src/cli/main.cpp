@@ -41,18 +41,18 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", context.options.verbose, "Say more about what is done (repeatable)");
   app.add_flag("--no-color", context.options.no_color, "No colours in messages (also: NO_COLOR env)");
 
-  fwprov::cli::setup_partitions(app, context);
-  fwprov::cli::setup_otadata(app, context);
-  fwprov::cli::setup_image(app, context);
-  fwprov::cli::setup_nvs(app, context);
-  fwprov::cli::setup_mfg(app, context);
   fwprov::cli::setup_keygen(app, context);
-  fwprov::cli::setup_sign(app, context);
-  fwprov::cli::setup_verify(app, context);
   fwprov::cli::setup_csr(app, context);
   fwprov::cli::setup_ca(app, context);
   fwprov::cli::setup_convert(app, context);
   fwprov::cli::setup_inspect(app, context);
+  fwprov::cli::setup_nvs(app, context);
+  fwprov::cli::setup_mfg(app, context);
+  fwprov::cli::setup_partitions(app, context);
+  fwprov::cli::setup_otadata(app, context);
+  fwprov::cli::setup_image(app, context);
+  fwprov::cli::setup_sign(app, context);
+  fwprov::cli::setup_verify(app, context);
   fwprov::cli::setup_flash(app, context);
   fwprov::cli::setup_help(app, context);
 
