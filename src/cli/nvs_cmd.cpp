@@ -138,7 +138,7 @@ void add_generate_options(CLI::App* command, GenerateArgs& args) {
 
 // Reads an image, decrypting it when keys are given.
 Bytes load_image(const std::string& path, const std::string& inputkey, Warnings* warnings) {
-  Bytes image = nvs::read_image_file(path);
+  Bytes image = read_file(path);
   if (!inputkey.empty()) nvs::decrypt_image_in_place(image, nvs::read_key_file(inputkey, warnings));
   return image;
 }

@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "file_read.hpp"
+#include "fwprov/core/file_io.hpp"
 #include "fwprov/core/csv.hpp"
 #include "fwprov/nvs/values.hpp"
 
@@ -217,7 +217,7 @@ void RowWriter::add_row(const InputRow& row) {
     if (path.is_relative() && !options_.base_dir.empty()) path = options_.base_dir / path;
     std::string content;
     try {
-      content = options_.read_file ? options_.read_file(path) : detail::read_whole_file(path);
+      content = options_.read_file ? options_.read_file(path) : read_text_file(path);
     } catch (const Error& error) {
       throw Error(error.kind(), at(row, row.value_column, "value"), "key '" + key + "': file '" + path.string() + "': " + error.message());
     }
@@ -231,7 +231,7 @@ Bytes generate_image(const std::vector<std::filesystem::path>& csv_files, const 
   ImageBuilder builder(options.build);
   RowWriter writer(builder, RowOptions{options.base_dir, options.warnings, {}});
   for (const auto& file : csv_files) {
-    std::string text = detail::read_whole_file(file);
+    std::string text = read_text_file(file);
     for (const auto& row : parse_input_csv(text, file.string())) writer.add_row(row);
   }
   return builder.finish();

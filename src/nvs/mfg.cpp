@@ -7,7 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "file_read.hpp"
+#include "fwprov/core/file_io.hpp"
 
 #include "fwprov/core/csv.hpp"
 #include "fwprov/core/error.hpp"
@@ -142,7 +142,7 @@ class FileCache {
       auto found = files_.find(path.string());
       if (found != files_.end()) return found->second;
     }
-    std::string content = detail::read_whole_file(path);
+    std::string content = read_text_file(path);
     std::lock_guard lock(mutex_);
     return files_.emplace(path.string(), std::move(content)).first->second;
   }

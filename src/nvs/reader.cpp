@@ -1,6 +1,5 @@
 #include "fwprov/nvs/reader.hpp"
 
-#include "file_read.hpp"
 #include "fwprov/core/encoding.hpp"
 
 #include <algorithm>
@@ -100,10 +99,6 @@ std::string DecodedImage::namespace_name(std::uint8_t index) const {
   for (const auto& ns : namespaces)
     if (ns.index == index) return ns.name;
   return {};
-}
-
-Bytes read_image_file(const std::filesystem::path& path) {
-  return detail::read_whole_file<Bytes>(path);
 }
 
 DecodedImage read_image(ByteView image) {

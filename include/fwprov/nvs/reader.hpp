@@ -75,9 +75,6 @@ struct DecodedImage {
   std::string namespace_name(std::uint8_t index) const;
 };
 
-// Reads an image file in one sized read (faster than core's generic read_file for 1 MiB).
-Bytes read_image_file(const std::filesystem::path& path);
-
 // `image` must outlive the result (entries point into it).
 DecodedImage read_image(ByteView image);
 
