@@ -11,6 +11,7 @@ for devices in 200 1000 10000; do
       out="$dir/out-$jobs-$run"
       times+=("$(cd "$dir" && seconds "$FWPROV" mfg generate config.csv values.csv dev 0x3000 --fileid serial --outdir "$out" --jobs "$jobs")")
       rm -rf "$out"
+      sync  # untimed: fwprov's own syncfs must not pay for flushing the cleanup above
     done
     median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
     target=""
