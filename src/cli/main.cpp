@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <string_view>
+
 #include "commands.hpp"
 #include "fwprov/core/error.hpp"
 
@@ -26,6 +28,46 @@ void report(const Context& context, const fwprov::Error& error) {
   context.out.document(doc);
 }
 
+using Setup = void (*)(CLI::App&, Context&);
+struct Command {
+  const char* name;
+  Setup setup;
+};
+
+// Factory-flow order: keys and certificates, DER, NVS images, partition table and images,
+// signatures, flashing.
+constexpr Command kCommands[] = {
+    {"keygen", fwprov::cli::setup_keygen},         {"csr", fwprov::cli::setup_csr},
+    {"ca", fwprov::cli::setup_ca},                 {"convert", fwprov::cli::setup_convert},
+    {"inspect", fwprov::cli::setup_inspect},       {"nvs", fwprov::cli::setup_nvs},
+    {"mfg", fwprov::cli::setup_mfg},               {"partitions", fwprov::cli::setup_partitions},
+    {"otadata", fwprov::cli::setup_otadata},       {"image", fwprov::cli::setup_image},
+    {"sign", fwprov::cli::setup_sign},             {"verify", fwprov::cli::setup_verify},
+    {"flash", fwprov::cli::setup_flash},           {"help", fwprov::cli::setup_help},
+};
+
+// Building every command's options costs more than some whole commands (start-up is most of
+// `nvs generate`'s 10 ms budget), so when the command line names one, only that one is built.
+// `help`, a bare `--help` and anything unrecognised get all of them, so listings and CLI11's
+// own errors are unchanged. Global options are flags without values, so the first argument
+// that is not an option is the command.
+void register_commands(CLI::App& app, Context& context, int argc, char** argv) {
+  std::string_view named;
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] != '-') {
+      named = argv[i];
+      break;
+    }
+  }
+  for (const auto& command : kCommands) {
+    if (named == command.name && named != "help") {
+      command.setup(app, context);
+      return;
+    }
+  }
+  for (const auto& command : kCommands) command.setup(app, context);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,20 +83,7 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", context.options.verbose, "Say more about what is done (repeatable)");
   app.add_flag("--no-color", context.options.no_color, "No colours in messages (also: NO_COLOR env)");
 
-  fwprov::cli::setup_keygen(app, context);
-  fwprov::cli::setup_csr(app, context);
-  fwprov::cli::setup_ca(app, context);
-  fwprov::cli::setup_convert(app, context);
-  fwprov::cli::setup_inspect(app, context);
-  fwprov::cli::setup_nvs(app, context);
-  fwprov::cli::setup_mfg(app, context);
-  fwprov::cli::setup_partitions(app, context);
-  fwprov::cli::setup_otadata(app, context);
-  fwprov::cli::setup_image(app, context);
-  fwprov::cli::setup_sign(app, context);
-  fwprov::cli::setup_verify(app, context);
-  fwprov::cli::setup_flash(app, context);
-  fwprov::cli::setup_help(app, context);
+  register_commands(app, context, argc, argv);
 
   try {
     app.parse(argc, argv);

@@ -3,11 +3,33 @@
 #include <openssl/evp.h>
 
 #include <fstream>
+#include <string>
 #include <vector>
 
 #include "fwprov/core/error.hpp"
 
 namespace fwprov {
+namespace {
+
+// OpenSSL 3 looks an algorithm up again on every use of EVP_sha256()/EVP_md5() (an "implicit
+// fetch"); decoding an NVS image hashes thousands of values, so fetch each digest once.
+const EVP_MD* fetched(const char* name) {
+  const EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (md == nullptr) throw Error(ErrorKind::Crypto, std::string("OpenSSL has no ") + name);
+  return md;
+}
+
+const EVP_MD* sha256_md() {
+  static const EVP_MD* md = fetched("SHA256");  // thread-safe initialisation; kept for the process
+  return md;
+}
+
+const EVP_MD* md5_md() {
+  static const EVP_MD* md = fetched("MD5");
+  return md;
+}
+
+}  // namespace
 
 struct Digester::State {
   EVP_MD_CTX* ctx = nullptr;
@@ -16,7 +38,7 @@ struct Digester::State {
 
 Digester::Digester(DigestAlgorithm algorithm) : state_(std::make_unique<State>()) {
   state_->ctx = EVP_MD_CTX_new();
-  const EVP_MD* md = algorithm == DigestAlgorithm::Sha256 ? EVP_sha256() : EVP_md5();
+  const EVP_MD* md = algorithm == DigestAlgorithm::Sha256 ? sha256_md() : md5_md();
   if (state_->ctx == nullptr || EVP_DigestInit_ex(state_->ctx, md, nullptr) != 1)
     throw Error(ErrorKind::Crypto, "cannot initialise digest");
 }
@@ -39,14 +61,14 @@ Bytes Digester::finish() {
 
 Sha256 sha256(ByteView data) {
   Sha256 out{};
-  if (EVP_Digest(data.data(), data.size(), out.data(), nullptr, EVP_sha256(), nullptr) != 1)
+  if (EVP_Digest(data.data(), data.size(), out.data(), nullptr, sha256_md(), nullptr) != 1)
     throw Error(ErrorKind::Crypto, "SHA-256 failed");
   return out;
 }
 
 Md5 md5(ByteView data) {
   Md5 out{};
-  if (EVP_Digest(data.data(), data.size(), out.data(), nullptr, EVP_md5(), nullptr) != 1)
+  if (EVP_Digest(data.data(), data.size(), out.data(), nullptr, md5_md(), nullptr) != 1)
     throw Error(ErrorKind::Crypto, "MD5 failed");
   return out;
 }
