@@ -26,6 +26,21 @@ expect_absent() { if [ -e "$1" ]; then fail "$2: $1 exists"; else pass; fi; }
 expect_grep() {  # expect_grep PATTERN FILE DESCRIPTION
   if grep -qE -- "$1" "$2"; then pass; else fail "$3: /$1/ not in $2"; sed 's/^/  /' "$2" | head -5 >&2; fi
 }
+# load_golden_args FILE: every key of a golden case's args.json as shell variable A_<key>
+# (bools lowercase, lists space-joined, null empty), read back with `arg KEY`.
+load_golden_args() {
+  eval "$(python3 -c "
+import json, shlex, sys
+a = json.load(open(sys.argv[1]))
+for k, v in a.items():
+    v = ' '.join(map(str, v)) if isinstance(v, list) else '' if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+    print('A_%s=%s' % (k, shlex.quote(v)))
+" "$1")"
+}
+arg() { local name="A_$1"; echo "${!name:-}"; }
+# in_dir DIR COMMAND...: runs COMMAND with DIR as working directory (for expect_exit).
+in_dir() { local dir=$1; shift; (cd "$dir" && "$@"); }
+
 finish() {
   echo "$PASSES passed, $FAILURES failed"
   [ "$FAILURES" -eq 0 ]

@@ -5,17 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 kind=$1 name=$2
 dir="$GOLDEN/$kind/$name"
-# All of args.json as shell variables A_<key> in one python call (bools lowercase, lists joined).
-eval "$(python3 -c "
-import json, shlex
-a = json.load(open('$dir/args.json'))
-for k, v in a.items():
-    v = ' '.join(map(str, v)) if isinstance(v, list) else '' if v is None else str(v).lower() if isinstance(v, bool) else str(v)
-    print('A_%s=%s' % (k, shlex.quote(v)))
-")"
-arg() { local name="A_$1"; echo "${!name:-}"; }
-# in_dir DIR COMMAND...: runs COMMAND with DIR as working directory (for expect_exit).
-in_dir() { local dir=$1; shift; (cd "$dir" && "$@"); }
+load_golden_args "$dir/args.json"
 
 case $kind in
 nvs)
