@@ -163,20 +163,11 @@ PkeyPtr load_pkcs8(ByteView data, ByteView der, const std::string& origin, const
   }
 }
 
-PkiFile private_key_file(PkeyPtr key, Encoding encoding, KeyStructure structure, const std::string& origin) {
+// A private or public key file, once its key type is one fwprov supports.
+PkiFile key_file(ObjectKind kind, PkeyPtr key, Encoding encoding, KeyStructure structure, const std::string& origin) {
   require_supported_key_type(key.get(), origin);
   PkiFile file;
-  file.kind = ObjectKind::PrivateKey;
-  file.encoding = encoding;
-  file.structure = structure;
-  file.key = std::move(key);
-  return file;
-}
-
-PkiFile public_key_file(PkeyPtr key, Encoding encoding, KeyStructure structure, const std::string& origin) {
-  require_supported_key_type(key.get(), origin);
-  PkiFile file;
-  file.kind = ObjectKind::PublicKey;
+  file.kind = kind;
   file.encoding = encoding;
   file.structure = structure;
   file.key = std::move(key);
@@ -205,26 +196,26 @@ PkiFile read_der(ByteView der, const std::string& origin, const PassphraseSource
   if (X509_REQ* csr = d2i_whole<X509_REQ, d2i_X509_REQ>(der)) return csr_file(X509ReqPtr(csr), Encoding::Der);
   if (X509_SIG* encrypted = d2i_whole<X509_SIG, d2i_X509_SIG>(der)) {
     X509_SIG_free(encrypted);
-    return private_key_file(load_private_key(der, origin, passphrase), Encoding::Der, KeyStructure::EncryptedPkcs8, origin);
+    return key_file(ObjectKind::PrivateKey, load_private_key(der, origin, passphrase), Encoding::Der, KeyStructure::EncryptedPkcs8, origin);
   }
   if (PKCS8_PRIV_KEY_INFO* info = d2i_whole<PKCS8_PRIV_KEY_INFO, d2i_PKCS8_PRIV_KEY_INFO>(der)) {
     PKCS8_PRIV_KEY_INFO_free(info);
-    return private_key_file(load_pkcs8(der, der, origin, passphrase), Encoding::Der, KeyStructure::Pkcs8, origin);
+    return key_file(ObjectKind::PrivateKey, load_pkcs8(der, der, origin, passphrase), Encoding::Der, KeyStructure::Pkcs8, origin);
   }
   // The structure is checked with the ASN.1 parser first: OpenSSL's "SubjectPublicKeyInfo"
   // decoder also accepts a bare PKCS#1 RSAPublicKey, which would lose that distinction.
   if (X509_PUBKEY* spki = d2i_whole<X509_PUBKEY, d2i_X509_PUBKEY>(der)) {
     X509_PUBKEY_free(spki);
     if (PkeyPtr key = decode_exact(der, "SubjectPublicKeyInfo", kPublicSelection))
-      return public_key_file(std::move(key), Encoding::Der, KeyStructure::SubjectPublicKeyInfo, origin);
+      return key_file(ObjectKind::PublicKey, std::move(key), Encoding::Der, KeyStructure::SubjectPublicKeyInfo, origin);
     fail(ErrorKind::Crypto, origin, "public key of an unsupported type (supported: RSA, EC, Ed25519)");
   }
   if (PkeyPtr key = decode_exact(der, "type-specific", kPrivateSelection)) {
     KeyStructure structure = EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_EC ? KeyStructure::Sec1 : KeyStructure::Pkcs1;
-    return private_key_file(std::move(key), Encoding::Der, structure, origin);
+    return key_file(ObjectKind::PrivateKey, std::move(key), Encoding::Der, structure, origin);
   }
   if (PkeyPtr key = decode_exact(der, "type-specific", kPublicSelection))
-    return public_key_file(std::move(key), Encoding::Der, KeyStructure::Pkcs1Public, origin);
+    return key_file(ObjectKind::PublicKey, std::move(key), Encoding::Der, KeyStructure::Pkcs1Public, origin);
   fail(ErrorKind::Input, origin,
        "not a certificate, CSR, private key or public key (neither PEM nor any DER structure fwprov knows)");
 }
@@ -315,7 +306,7 @@ PkiFile read_pem(ByteView data, const std::string& origin, const PassphraseSourc
       key = structure == KeyStructure::Pkcs8 ? load_pkcs8(pem, block.body, origin, passphrase)
                                              : load_private_key(pem, origin, passphrase);
     }
-    return private_key_file(std::move(key), Encoding::Pem, structure, origin);
+    return key_file(ObjectKind::PrivateKey, std::move(key), Encoding::Pem, structure, origin);
   }
   const PemBlock& block = *public_keys.front();
   bool pkcs1 = block.label == pem_label::kRsaPublicKey;
@@ -327,7 +318,7 @@ PkiFile read_pem(ByteView data, const std::string& origin, const PassphraseSourc
     if (well_formed) fail(ErrorKind::Crypto, origin, "public key of an unsupported type (supported: RSA, EC, Ed25519)");
     fail(ErrorKind::Input, origin, "PEM '" + block.label + "' block is not a valid public key");
   }
-  return public_key_file(std::move(key), Encoding::Pem, pkcs1 ? KeyStructure::Pkcs1Public : KeyStructure::SubjectPublicKeyInfo,
+  return key_file(ObjectKind::PublicKey, std::move(key), Encoding::Pem, pkcs1 ? KeyStructure::Pkcs1Public : KeyStructure::SubjectPublicKeyInfo,
                          origin);
 }
 
