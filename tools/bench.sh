@@ -9,12 +9,15 @@ export FWPROV="$root/build-release/src/cli/fwprov" BUILD_DIR="$root/build-releas
 BENCH=$(mktemp -d "${TMPDIR:-/tmp}/fwprov-bench.XXXXXX")
 export BENCH
 trap 'rm -rf "$BENCH"' EXIT
-# seconds COMMAND...: wall time of one run, printed with millisecond resolution.
+# seconds COMMAND...: wall time of one run in seconds (4 decimals). Bash's own clock
+# ($EPOCHREALTIME, microseconds): timing with $(date) would add a fork+exec of date (~1 ms
+# here) to every figure.
 seconds() {
-  local start end
-  start=$(date +%s%N); "$@" >/dev/null; end=$(date +%s%N)
-  local ns=$((end - start))
-  printf '%d.%04d' $((ns / 1000000000)) $(((ns % 1000000000) / 100000))
+  local start=$EPOCHREALTIME
+  "$@" >/dev/null
+  local end=$EPOCHREALTIME
+  local us=$((10#${end/./} - 10#${start/./}))
+  printf '%d.%04d' $((us / 1000000)) $(((us % 1000000) / 100))
 }
 export -f seconds
 stages=("$@")

@@ -1,4 +1,5 @@
 // `fwprov nvs ...`: NVS partition images, argument shapes as Espressif's nvs_partition_gen.py.
+#include <fmt/compile.h>
 #include <fmt/core.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
+#include "fwprov/core/mapped_file.hpp"
 #include "fwprov/nvs/builder.hpp"
 #include "fwprov/nvs/crypt.hpp"
 #include "fwprov/nvs/csv_input.hpp"
@@ -143,6 +145,21 @@ Bytes load_image(const std::string& path, const std::string& inputkey, Warnings*
   return image;
 }
 
+// An image only to be read (decode, check): mapped as it is, or a decrypted copy when keys are
+// given.
+struct ImageToRead {
+  MappedFile file;
+  Bytes decrypted;
+  bool encrypted = false;
+
+  ImageToRead(const std::string& path, const std::string& inputkey, Warnings* warnings) : file(path), encrypted(!inputkey.empty()) {
+    if (!encrypted) return;
+    decrypted.assign(file.bytes().begin(), file.bytes().end());
+    nvs::decrypt_image_in_place(decrypted, nvs::read_key_file(inputkey, warnings));
+  }
+  ByteView bytes() const { return encrypted ? ByteView(decrypted) : file.bytes(); }
+};
+
 std::string printable(const Bytes& data) {
   std::string text(data.begin(), data.end());
   if (!text.empty() && text.back() == '\0') text.pop_back();
@@ -176,7 +193,7 @@ std::string item_text(const nvs::Item& item) {
   std::string value;
   if (item.is_integer()) {
     value = nvs::is_signed_integer(item.type) ? std::to_string(item.signed_value()) : std::to_string(item.integer_bits);
-    return fmt::format("  {:<15}  {:<6}  {}", item.key, nvs::type_name(item.type), value);
+    return fmt::format(FMT_COMPILE("  {:<15}  {:<6}  {}"), item.key, nvs::type_name(item.type), value);
   }
   if (item.type == nvs::ItemType::String) {
     std::string text;
@@ -188,9 +205,10 @@ std::string item_text(const nvs::Item& item) {
       else text.push_back(c);
     }
     if (text.size() > 60) text = text.substr(0, 57) + "...";
-    return fmt::format("  {:<15}  {:<6}  \"{}\"", item.key, "string", text);
+    return fmt::format(FMT_COMPILE("  {:<15}  {:<6}  \"{}\""), item.key, "string", text);
   }
-  return fmt::format("  {:<15}  {:<6}  {} bytes{}  sha256 {}", item.key, "blob", item.data.size(),
+  // Compiled formats: decode prints thousands of these lines (issue 3 speed target).
+  return fmt::format(FMT_COMPILE("  {:<15}  {:<6}  {} bytes{}  sha256 {}"), item.key, "blob", item.data.size(),
                      item.type == nvs::ItemType::BlobIndex ? fmt::format(" in {} chunks", item.chunk_count) : "", to_hex(sha256(item.data)));
 }
 
@@ -209,7 +227,8 @@ struct DecodeArgs {
 
 void run_decode(Context& context, const DecodeArgs& args) {
   Warnings warnings(context.out.warning_sink());
-  Bytes image = load_image(args.image, args.inputkey, &warnings);
+  ImageToRead input(args.image, args.inputkey, &warnings);
+  ByteView image = input.bytes();
   nvs::DecodedImage decoded = nvs::read_image(image);
   if (!args.extract_dir.empty() && !args.csv) throw Error(ErrorKind::Usage, "--extract-dir goes with --csv");
   if (!args.output.empty() && !args.csv) throw Error(ErrorKind::Usage, "--output goes with --csv");
@@ -276,8 +295,8 @@ void run_decode(Context& context, const DecodeArgs& args) {
 
 void run_check(Context& context, const std::string& image_path, const std::string& inputkey) {
   Warnings warnings(context.out.warning_sink());
-  Bytes image = load_image(image_path, inputkey, &warnings);
-  nvs::DecodedImage decoded = nvs::read_image(image);
+  ImageToRead input(image_path, inputkey, &warnings);
+  nvs::DecodedImage decoded = nvs::read_image(input.bytes());
   auto problems = nvs::check_image(decoded);
   if (context.options.json) {
     nlohmann::json list = nlohmann::json::array();

@@ -228,12 +228,10 @@ DecodedImage read_image(ByteView image) {
     }
   std::vector<bool> chunk_used(out.entries.size(), false);
 
-  struct Ordered {
-    std::size_t position;  // entry index of the first entry
-    Item item;
-  };
-  std::vector<Ordered> ordered;
-  ordered.reserve(out.entries.size());
+  // Items are collected in entry order; a v2 blob is placed where its first chunk was written.
+  std::vector<std::size_t> positions;  // entry index that places each item
+  out.items.reserve(out.entries.size());
+  positions.reserve(out.entries.size());
   for (std::size_t i = 0; i < out.entries.size(); ++i) {
     const auto& e = out.entries[i];
     if (definitions[i] || e.type == ItemType::BlobData) continue;
@@ -284,14 +282,22 @@ DecodedImage read_image(ByteView image) {
       if (complete && item.data.size() != total)
         problem(e.page, e.slot, "blob index of key '" + e.key + "' says " + std::to_string(total) + " bytes, its chunks hold " + std::to_string(item.data.size()));
     }
-    ordered.push_back(Ordered{position, std::move(item)});
+    out.items.push_back(std::move(item));
+    positions.push_back(position);
   }
   for (std::size_t i = 0; i < out.entries.size(); ++i)
     if (out.entries[i].type == ItemType::BlobData && !chunk_used[i])
       problem(out.entries[i].page, out.entries[i].slot, "blob chunk " + std::to_string(out.entries[i].chunk_index) + " of key '" + out.entries[i].key + "' belongs to no blob index");
-  std::stable_sort(ordered.begin(), ordered.end(), [](const Ordered& a, const Ordered& b) { return a.position < b.position; });
-  out.items.reserve(ordered.size());
-  for (auto& o : ordered) out.items.push_back(std::move(o.item));
+  // Generated images are already in write order; sort only what is not (device-written images).
+  if (!std::is_sorted(positions.begin(), positions.end())) {
+    std::vector<std::size_t> order(positions.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return positions[a] < positions[b]; });
+    std::vector<Item> sorted;
+    sorted.reserve(order.size());
+    for (auto k : order) sorted.push_back(std::move(out.items[k]));
+    out.items = std::move(sorted);
+  }
   return out;
 }
 

@@ -1,0 +1,54 @@
+#include "fwprov/core/mapped_file.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "fwprov/core/error.hpp"
+#include "fwprov/core/file_io.hpp"
+
+namespace fwprov {
+
+MappedFile::MappedFile(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorKind::Io, SourceLocation{path.string()}, std::string("cannot open: ") + std::strerror(errno));
+  struct stat info {};
+  bool regular = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0;
+  if (regular) {
+    void* mapping = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapping != MAP_FAILED) {
+      mapping_ = mapping;
+      size_ = static_cast<std::size_t>(info.st_size);
+    }
+  }
+  ::close(fd);
+  if (!mapping_) copy_ = read_file(path);  // also gives the usual errors (a directory, ...)
+}
+
+MappedFile::~MappedFile() { release(); }
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : mapping_(std::exchange(other.mapping_, nullptr)), size_(std::exchange(other.size_, 0)), copy_(std::move(other.copy_)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    release();
+    mapping_ = std::exchange(other.mapping_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    copy_ = std::move(other.copy_);
+  }
+  return *this;
+}
+
+void MappedFile::release() noexcept {
+  if (mapping_) ::munmap(mapping_, size_);
+  mapping_ = nullptr;
+  size_ = 0;
+}
+
+}  // namespace fwprov
