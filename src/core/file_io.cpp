@@ -1,43 +1,62 @@
 #include "fwprov/core/file_io.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <memory>
 
 #include "fwprov/core/error.hpp"
 
 namespace fwprov {
 namespace {
 
-struct FileCloser {
-  void operator()(std::FILE* file) const noexcept { std::fclose(file); }
+[[noreturn]] void fail(const std::filesystem::path& path, const char* what) {
+  throw Error(ErrorKind::Io, SourceLocation{path.string()}, std::string(what) + ": " + std::strerror(errno));
+}
+
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
 };
 
 // One sized read instead of a byte iterator (the batch stages read thousands of files).
 template <typename Container>
 Container read_whole(const std::filesystem::path& path) {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw Error(ErrorKind::Io, SourceLocation{path.string()}, std::string("cannot open: ") + std::strerror(errno));
-  struct stat info {};
-  if (::fstat(::fileno(file.get()), &info) != 0)
-    throw Error(ErrorKind::Io, SourceLocation{path.string()}, std::string("cannot stat: ") + std::strerror(errno));
-  if (S_ISDIR(info.st_mode)) throw Error(ErrorKind::Io, SourceLocation{path.string()}, "is a directory, expected a file");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(path, "cannot open");
+  FdCloser closer{fd};
   Container data;
-  data.resize(static_cast<std::size_t>(info.st_size));
-  std::size_t got = data.empty() ? 0 : std::fread(data.data(), 1, data.size(), file.get());
-  data.resize(got);
-  // Files that grow or lie about their size (pipes, /proc) are read to the end.
-  char buffer[65536];
-  std::size_t more;
-  while ((more = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) data.insert(data.end(), buffer, buffer + more);
-  if (std::ferror(file.get()) != 0) throw Error(ErrorKind::Io, SourceLocation{path.string()}, "read failed");
+  read_open_file(fd, path, [&data](std::size_t size) { data.resize(size); return reinterpret_cast<std::uint8_t*>(data.data()); });
   return data;
 }
 
 }  // namespace
+
+void read_open_file(int fd, const std::filesystem::path& path, const std::function<std::uint8_t*(std::size_t)>& resize) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) fail(path, "cannot stat");
+  if (S_ISDIR(info.st_mode)) throw Error(ErrorKind::Io, SourceLocation{path.string()}, "is a directory, expected a file");
+  // Files that grow or lie about their size (pipes, /proc) are read to the end.
+  std::size_t capacity = S_ISREG(info.st_mode) && info.st_size > 0 ? static_cast<std::size_t>(info.st_size) + 1 : 65536;
+  std::size_t size = 0;
+  std::uint8_t* buffer = resize(capacity);
+  for (;;) {
+    if (size == capacity) {
+      capacity *= 2;
+      buffer = resize(capacity);
+    }
+    ssize_t got = ::read(fd, buffer + size, capacity - size);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "read failed");
+    }
+    if (got == 0) break;
+    size += static_cast<std::size_t>(got);
+  }
+  resize(size);
+}
 
 Bytes read_file(const std::filesystem::path& path) { return read_whole<Bytes>(path); }
 

@@ -26,8 +26,15 @@ MappedFile::MappedFile(const std::filesystem::path& path) {
       size_ = static_cast<std::size_t>(info.st_size);
     }
   }
+  if (!mapping_) {
+    try {  // from this descriptor: a pipe's data is gone once its one reader closes it
+      read_open_file(fd, path, [this](std::size_t size) { copy_.resize(size); return copy_.data(); });
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+  }
   ::close(fd);
-  if (!mapping_) copy_ = read_file(path);  // also gives the usual errors (a directory, ...)
 }
 
 MappedFile::~MappedFile() { release(); }

@@ -112,6 +112,11 @@ expect_exit 7 "bitmap says slot 0 is empty" -- "$FWPROV" nvs check bitmap.bin
 expect_grep "page 0 slot 4: slot is in use after an empty slot" "$WORK/out" "bitmap: problem named"
 expect_exit 0 "decode of a damaged image still works" -- "$FWPROV" nvs decode entry-crc.bin
 expect_grep "P11_Key" "$WORK/out" "decode shows the readable values"
+# Images from a pipe (process substitution) are read, not mapped, and read only once.
+expect_exit 0 "check of an image from a pipe" -- "$FWPROV" nvs check <(cat good.bin)
+expect_grep "OK" "$WORK/out" "check reads the whole piped image"
+expect_exit 0 "decode of an image from a pipe" -- "$FWPROV" nvs decode <(cat good.bin)
+expect_grep "P11_Key" "$WORK/out" "decode reads the whole piped image"
 printf 'key,type,encoding,value\nns,namespace,,\ndup,data,u8,1\ndup,data,u8,2\n' >dup.csv
 expect_exit 0 "duplicate keys are generated like the reference" -- "$FWPROV" nvs generate dup.csv dup.bin 0x3000
 expect_exit 7 "check reports duplicate keys" -- "$FWPROV" nvs check dup.bin
