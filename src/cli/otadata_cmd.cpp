@@ -20,7 +20,7 @@ namespace {
 
 using namespace fwprov::partitions;
 
-PartitionTable load(Context& context, const std::string& file, const std::string& table_offset) {
+PartitionTable load_ota_table(Context& context, const std::string& file, const std::string& table_offset) {
   TableCliOptions cli;
   cli.offset = table_offset;
   Warnings warnings(context.out.warning_sink());
@@ -73,7 +73,7 @@ std::uint32_t parse_state(const std::string& state) {
 }
 
 void run_set_boot(Context& context, const SetBootArgs& args) {
-  const PartitionTable table = load(context, args.table, args.table_offset);
+  const PartitionTable table = load_ota_table(context, args.table, args.table_offset);
   const std::size_t slot = resolve_ota_slot(table, args.target);
   const auto slots = ota_slots(table);
   Bytes current;
@@ -97,12 +97,12 @@ void run_set_boot(Context& context, const SetBootArgs& args) {
                              status.boot_slot == std::optional<std::size_t>{slot} ? "" : " (warning: the bootloader would not pick it)"));
 }
 
-struct ShowArgs {
+struct OtadataShowArgs {
   std::string file, table, table_offset = "0x8000";
 };
 
-void run_show(Context& context, const ShowArgs& args) {
-  const PartitionTable table = load(context, args.table, args.table_offset);
+void run_otadata_show(Context& context, const OtadataShowArgs& args) {
+  const PartitionTable table = load_ota_table(context, args.table, args.table_offset);
   const Bytes data = read_file(args.file);
   const auto status = read_otadata(data, table, args.file);
   const auto slots = ota_slots(table);
@@ -173,13 +173,13 @@ void setup_otadata(CLI::App& app, Context& context) {
              "  fwprov otadata set-boot 1 --table partitions.csv --in otadata.bin -o otadata-next.bin");
   sb->callback([&context, set_boot] { run_set_boot(context, *set_boot); });
 
-  auto show = std::make_shared<ShowArgs>();
+  auto show = std::make_shared<OtadataShowArgs>();
   auto* sh = group->add_subcommand("show", "Show both select entries (seq, state, CRC) and which app the bootloader starts");
   sh->add_option("file", show->file, "otadata image (0x2000 bytes)")->required();
   sh->add_option("--table", show->table, "Partition table (CSV or binary)")->required();
   sh->add_option("--offset", show->table_offset, "Partition table offset used to place a CSV table (default 0x8000)");
   sh->footer("Example:\n  fwprov otadata show ota_data_initial.bin --table partitions.csv");
-  sh->callback([&context, show] { run_show(context, *show); });
+  sh->callback([&context, show] { run_otadata_show(context, *show); });
 }
 
 }  // namespace fwprov::cli

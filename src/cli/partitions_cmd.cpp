@@ -108,17 +108,17 @@ nlohmann::json table_json(const PartitionTable& table, const TableOptions& optio
   return doc;
 }
 
-PartitionTable load(Context& context, const std::string& file, const TableOptions& options, bool strict) {
+PartitionTable load_table(Context& context, const std::string& file, const TableOptions& options, bool strict) {
   Warnings warnings(context.out.warning_sink(), strict);
   return load_table(read_file(file), file, options, warnings);
 }
 
-struct GenerateArgs {
+struct TableGenerateArgs {
   std::string input, output;
   TableCliOptions table;
 };
 
-void run_generate(Context& context, const GenerateArgs& args) {
+void run_table_generate(Context& context, const TableGenerateArgs& args) {
   const TableOptions options = args.table.resolve();
   const Bytes input = read_file(args.input);
   Warnings warnings(context.out.warning_sink(), args.table.strict);
@@ -145,15 +145,15 @@ void run_generate(Context& context, const GenerateArgs& args) {
                                to_csv ? ", CSV" : options.md5 ? ", with MD5 row" : ", no MD5 row"));
 }
 
-struct ShowArgs {
+struct TableShowArgs {
   std::string file;
   std::string format = "table";
   TableCliOptions table;
 };
 
-void run_show(Context& context, const ShowArgs& args) {
+void run_table_show(Context& context, const TableShowArgs& args) {
   const TableOptions options = args.table.resolve();
-  const PartitionTable table = load(context, args.file, options, args.table.strict);
+  const PartitionTable table = load_table(context, args.file, options, args.table.strict);
   if (context.options.json) return context.out.document(table_json(table, options, args.file));
   if (args.format == "csv") {
     std::string text = to_reference_csv(table);
@@ -170,7 +170,7 @@ struct LookupArgs {
 
 void run_lookup(Context& context, const LookupArgs& args, bool want_offset) {
   const TableOptions options = args.table.resolve();
-  const PartitionTable table = load(context, args.table_file, options, args.table.strict);
+  const PartitionTable table = load_table(context, args.table_file, options, args.table.strict);
   const Partition* p = table.find(args.name);
   if (p == nullptr) {
     std::string names;
@@ -189,16 +189,16 @@ void setup_partitions(CLI::App& app, Context& context) {
   group->footer("Examples:\n  fwprov partitions generate partitions.csv partition-table.bin --flash-size 4MB\n"
                 "  fwprov partitions show partition-table.bin\n  fwprov partitions offset storage --table partitions.csv");
 
-  auto generate = std::make_shared<GenerateArgs>();
+  auto generate = std::make_shared<TableGenerateArgs>();
   auto* gen = group->add_subcommand("generate", "Build the 3072-byte partition-table binary from a CSV (a binary input gives CSV back)");
   gen->add_option("input", generate->input, "Partition table CSV (or binary: then CSV text is written)")->required();
   gen->add_option("output", generate->output, "Output file ('-' for stdout)")->required();
   generate->table.add_to(gen);
   gen->footer("Example:\n  fwprov partitions generate partitions.csv partition-table.bin --flash-size 4MB --offset 0x8000\n"
               "Output is byte-identical to ESP-IDF's gen_esp32part.py with the same options.");
-  gen->callback([&context, generate] { run_generate(context, *generate); });
+  gen->callback([&context, generate] { run_table_generate(context, *generate); });
 
-  auto show = std::make_shared<ShowArgs>();
+  auto show = std::make_shared<TableShowArgs>();
   auto* sh = group->add_subcommand("show", "Print a table (CSV or binary): offsets, ends, sizes, flags, gaps, free space");
   sh->add_option("file", show->file, "Partition table, CSV or binary")->required();
   sh->add_option("--format", show->format, "table (readable, default) or csv (what gen_esp32part.py prints for a binary)")
@@ -206,7 +206,7 @@ void setup_partitions(CLI::App& app, Context& context) {
   show->table.add_to(sh);
   sh->footer("Examples:\n  fwprov partitions show partition-table.bin --flash-size 4MB\n  fwprov partitions show partitions.csv --format csv\n"
              "  fwprov --json partitions show partition-table.bin");
-  sh->callback([&context, show] { run_show(context, *show); });
+  sh->callback([&context, show] { run_table_show(context, *show); });
 
   for (bool want_offset : {true, false}) {
     auto lookup = std::make_shared<LookupArgs>();

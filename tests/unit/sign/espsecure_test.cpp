@@ -7,6 +7,7 @@
 #include "fwprov/pki/load.hpp"
 #include "fwprov/sign/espsecure.hpp"
 #include "fwprov/sign/format.hpp"
+#include "sign_golden.hpp"
 #include "test_support.hpp"
 
 using namespace fwprov;
@@ -15,7 +16,6 @@ using namespace fwprov::sign::espsecure;
 
 namespace {
 
-Bytes golden_bytes(const std::string& relative) { return read_file(test::golden("sign/" + relative)); }
 pki::PkeyPtr golden_key(const std::string& name) { return pki::load_private_key_file(test::golden("sign/keys/" + name)); }
 pki::PkeyPtr golden_public(const std::string& name) { return pki::load_public_key_file(test::golden("sign/keys/" + name)); }
 
@@ -55,45 +55,45 @@ void require_same_except_signatures(const Bytes& ours, const Bytes& reference, s
 
 TEST_CASE("secure boot v1 signature is byte-identical to espsecure's") {
   auto key = golden_key("ec_p256.pem");
-  Bytes input = golden_bytes("espsecure/v1_ecdsa_p256/input.bin");
+  Bytes input = test::sign_golden_bytes("espsecure/v1_ecdsa_p256/input.bin");
   Bytes signed_image = sbv1_sign(input, key.get(), "ec_p256.pem");
-  CHECK(signed_image == golden_bytes("espsecure/v1_ecdsa_p256/signed.bin"));
+  CHECK(signed_image == test::sign_golden_bytes("espsecure/v1_ecdsa_p256/signed.bin"));
   CHECK(sbv1_verify(signed_image, golden_public("ec_p256_pub.pem").get(), "signed.bin").valid);
 }
 
 TEST_CASE("secure boot v1: reference image verifies, tampered copy and wrong key do not") {
-  Bytes reference = golden_bytes("espsecure/v1_ecdsa_p256/signed.bin");
+  Bytes reference = test::sign_golden_bytes("espsecure/v1_ecdsa_p256/signed.bin");
   auto public_key = golden_public("ec_p256_pub.pem");
   auto check = sbv1_verify(reference, public_key.get(), "signed.bin");
   CHECK(check.valid);
   CHECK(check.data_size == 2096);
-  CHECK_FALSE(sbv1_verify(golden_bytes("espsecure/v1_ecdsa_p256/tampered.bin"), public_key.get(), "tampered.bin").valid);
+  CHECK_FALSE(sbv1_verify(test::sign_golden_bytes("espsecure/v1_ecdsa_p256/tampered.bin"), public_key.get(), "tampered.bin").valid);
   // The private key file works as the verification key, as with espsecure.
   CHECK(sbv1_verify(reference, golden_key("ec_p256.pem").get(), "signed.bin").valid);
   // A P-384 key is refused (espsecure: "Public key uses incorrect curve").
   CHECK_THROWS_AS(sbv1_verify(reference, golden_public("ec_p384_pub.pem").get(), "signed.bin"), Error);
   // A raw 64-byte X||Y key as extract-public-key --version 1 writes it.
-  auto raw = sbv1_public_key_from_raw(golden_bytes("espsecure/key_digests/ec_p256_v1_raw_pub.bin"));
+  auto raw = sbv1_public_key_from_raw(test::sign_golden_bytes("espsecure/key_digests/ec_p256_v1_raw_pub.bin"));
   CHECK(sbv1_verify(reference, raw.get(), "signed.bin").valid);
 }
 
 TEST_CASE("secure boot v1 refuses keys espsecure refuses") {
-  Bytes input = golden_bytes("espsecure/v1_p384_rejected/input.bin");
+  Bytes input = test::sign_golden_bytes("espsecure/v1_p384_rejected/input.bin");
   CHECK_THROWS_AS(sbv1_sign(input, golden_key("ec_p384.pem").get(), "ec_p384.pem"), Error);
   CHECK_THROWS_AS(sbv1_sign(input, golden_key("rsa3072.pem").get(), "rsa3072.pem"), Error);
 }
 
 TEST_CASE("v1 raw public key equals extract-public-key --version 1") {
-  CHECK(sbv1_raw_public_key(golden_key("ec_p256.pem").get()) == golden_bytes("espsecure/key_digests/ec_p256_v1_raw_pub.bin"));
+  CHECK(sbv1_raw_public_key(golden_key("ec_p256.pem").get()) == test::sign_golden_bytes("espsecure/key_digests/ec_p256_v1_raw_pub.bin"));
 }
 
 TEST_CASE("secure boot v2 public-key digests equal digest-sbv2-public-key") {
-  CHECK(sbv2_public_key_digest(golden_key("rsa3072.pem").get()) == golden_bytes("espsecure/key_digests/rsa3072_sbv2_digest.bin"));
-  CHECK(sbv2_public_key_digest(golden_key("rsa3072_b.pem").get()) == golden_bytes("espsecure/key_digests/rsa3072_b_sbv2_digest.bin"));
-  CHECK(sbv2_public_key_digest(golden_key("ec_p256.pem").get()) == golden_bytes("espsecure/key_digests/ec_p256_sbv2_digest.bin"));
-  CHECK(sbv2_public_key_digest(golden_key("ec_p384.pem").get()) == golden_bytes("espsecure/key_digests/ec_p384_sbv2_digest.bin"));
+  CHECK(sbv2_public_key_digest(golden_key("rsa3072.pem").get()) == test::sign_golden_bytes("espsecure/key_digests/rsa3072_sbv2_digest.bin"));
+  CHECK(sbv2_public_key_digest(golden_key("rsa3072_b.pem").get()) == test::sign_golden_bytes("espsecure/key_digests/rsa3072_b_sbv2_digest.bin"));
+  CHECK(sbv2_public_key_digest(golden_key("ec_p256.pem").get()) == test::sign_golden_bytes("espsecure/key_digests/ec_p256_sbv2_digest.bin"));
+  CHECK(sbv2_public_key_digest(golden_key("ec_p384.pem").get()) == test::sign_golden_bytes("espsecure/key_digests/ec_p384_sbv2_digest.bin"));
   // The public key file gives the same digest as the private key.
-  CHECK(sbv2_public_key_digest(golden_public("rsa3072_pub.pem").get()) == golden_bytes("espsecure/key_digests/rsa3072_sbv2_digest.bin"));
+  CHECK(sbv2_public_key_digest(golden_public("rsa3072_pub.pem").get()) == test::sign_golden_bytes("espsecure/key_digests/rsa3072_sbv2_digest.bin"));
 }
 
 TEST_CASE("secure boot v2 sectors match espsecure's except the signature bytes, and verify") {
@@ -119,8 +119,8 @@ TEST_CASE("secure boot v2 sectors match espsecure's except the signature bytes, 
     for (const auto& key : keys) signers.push_back(sbv2_signer(key.get()));
     std::vector<Signer*> pointers;
     for (auto& signer : signers) pointers.push_back(&signer);
-    Bytes ours = sbv2_sign(golden_bytes(folder + "input.bin"), pointers, false, "input.bin");
-    Bytes reference = golden_bytes(folder + "signed.bin");
+    Bytes ours = sbv2_sign(test::sign_golden_bytes(folder + "input.bin"), pointers, false, "input.bin");
+    Bytes reference = test::sign_golden_bytes(folder + "signed.bin");
     require_same_except_signatures(ours, reference, c.keys.size(), c.rsa, c.coordinate);
     for (const auto& key : keys) {
       CHECK(sbv2_verify(ours, key.get(), "ours").valid);
@@ -134,34 +134,34 @@ TEST_CASE("secure boot v2: tampered images and other keys are rejected") {
     INFO(folder);
     std::string base = std::string("espsecure/") + folder + "/";
     const char* key = std::string(folder) == "v2_rsa3072" ? "rsa3072_pub.pem" : std::string(folder) == "v2_ecdsa_p256" ? "ec_p256_pub.pem" : "ec_p384_pub.pem";
-    auto check = sbv2_verify(golden_bytes(base + "tampered.bin"), golden_public(key).get(), "tampered.bin");
+    auto check = sbv2_verify(test::sign_golden_bytes(base + "tampered.bin"), golden_public(key).get(), "tampered.bin");
     CHECK_FALSE(check.valid);
     REQUIRE_FALSE(check.blocks.empty());
     CHECK(check.blocks[0].valid);
     CHECK_FALSE(check.blocks[0].digest_matches);
   }
-  auto check = sbv2_verify(golden_bytes("espsecure/v2_rsa3072/signed.bin"), golden_public("rsa3072_b_pub.pem").get(), "signed.bin");
+  auto check = sbv2_verify(test::sign_golden_bytes("espsecure/v2_rsa3072/signed.bin"), golden_public("rsa3072_b_pub.pem").get(), "signed.bin");
   CHECK_FALSE(check.valid);
   // espsecure crashes here (AssertionError); fwprov says "not verified".
-  CHECK_FALSE(sbv2_verify(golden_bytes("espsecure/v2_two_rsa_keys/signed.bin"), golden_public("ec_p256_pub.pem").get(), "signed.bin").valid);
-  auto second = sbv2_verify(golden_bytes("espsecure/v2_two_rsa_keys/signed.bin"), golden_public("rsa3072_b_pub.pem").get(), "signed.bin");
+  CHECK_FALSE(sbv2_verify(test::sign_golden_bytes("espsecure/v2_two_rsa_keys/signed.bin"), golden_public("ec_p256_pub.pem").get(), "signed.bin").valid);
+  auto second = sbv2_verify(test::sign_golden_bytes("espsecure/v2_two_rsa_keys/signed.bin"), golden_public("rsa3072_b_pub.pem").get(), "signed.bin");
   CHECK(second.valid);
   CHECK_FALSE(second.blocks[0].verified);
   CHECK(second.blocks[1].verified);
 }
 
 TEST_CASE("secure boot v2 block key digests equal signature-info-v2") {
-  auto blocks = sbv2_read_blocks(golden_bytes("espsecure/v2_two_rsa_keys/signed.bin"), "signed.bin");
+  auto blocks = sbv2_read_blocks(test::sign_golden_bytes("espsecure/v2_two_rsa_keys/signed.bin"), "signed.bin");
   REQUIRE(blocks.size() == 3);
   CHECK(blocks[0].valid);
   CHECK(blocks[1].valid);
   CHECK_FALSE(blocks[2].valid);
-  CHECK(blocks[0].key_digest == golden_bytes("espsecure/key_digests/rsa3072_sbv2_digest.bin"));
-  CHECK(blocks[1].key_digest == golden_bytes("espsecure/key_digests/rsa3072_b_sbv2_digest.bin"));
+  CHECK(blocks[0].key_digest == test::sign_golden_bytes("espsecure/key_digests/rsa3072_sbv2_digest.bin"));
+  CHECK(blocks[1].key_digest == test::sign_golden_bytes("espsecure/key_digests/rsa3072_b_sbv2_digest.bin"));
 }
 
 TEST_CASE("secure boot v2 refuses RSA-2048 and more than three blocks; --append adds a block") {
-  Bytes input = golden_bytes("espsecure/v2_rsa2048_rejected/input.bin");
+  Bytes input = test::sign_golden_bytes("espsecure/v2_rsa2048_rejected/input.bin");
   auto rsa2048 = golden_key("rsa2048.pem");
   auto signer2048 = sbv2_signer(rsa2048.get());
   CHECK_THROWS_AS(sbv2_sign(input, {&signer2048}, false, "input.bin"), Error);
@@ -186,7 +186,7 @@ TEST_CASE("secure boot v2 refuses RSA-2048 and more than three blocks; --append 
 
 TEST_CASE("secure boot v2 refuses files that are not sector multiples") {
   auto key = golden_public("rsa3072_pub.pem");
-  CHECK_THROWS_AS(sbv2_verify(golden_bytes("firmware.bin"), key.get(), "firmware.bin"), Error);
+  CHECK_THROWS_AS(sbv2_verify(test::sign_golden_bytes("firmware.bin"), key.get(), "firmware.bin"), Error);
   CHECK_THROWS_AS(sbv2_verify(Bytes{}, key.get(), "empty"), Error);
 }
 
@@ -196,7 +196,7 @@ TEST_CASE("secure boot v2 takes P-192 (ESP32-C2) blocks; other formats refuse P-
   CHECK_THROWS_AS(Signer(key.get(), SignOptions{}, "p192"), Error);
   for (bool deterministic : {false, true}) {
     Signer signer(key.get(), SignOptions{RsaScheme::Pss, deterministic, true}, "p192");
-    Bytes input = golden_bytes("firmware.bin");
+    Bytes input = test::sign_golden_bytes("firmware.bin");
     Bytes signed_image = sbv2_sign(input, {&signer}, false, "firmware.bin");
     ByteView sector = ByteView(signed_image).last(format::kSbv2SectorSize);
     CHECK(sector[0] == format::kSbv2Magic);

@@ -13,20 +13,16 @@
 #include "fwprov/sign/ecdsa_encoding.hpp"
 #include "fwprov/sign/file_digest.hpp"
 #include "fwprov/sign/nxp.hpp"
+#include "sign_golden.hpp"
 #include "test_support.hpp"
 
 using namespace fwprov;
 using namespace fwprov::sign;
 
-namespace {
-Bytes golden_bytes(const std::string& relative) { return read_file(test::golden("sign/" + relative)); }
-std::string golden_text(const std::string& relative) { return read_text_file(test::golden("sign/" + relative)); }
-}  // namespace
-
 TEST_CASE("NXP bundle layout equals sign_me.py's") {
   const std::string base = "nxp/ca_app_a_firmware/";
-  Bytes bundle = nxp::bundle(golden_bytes(base + "firmware.bin"), golden_bytes("nxp/ca/certs/fwprov.app.a.crt.pem"), "cert");
-  CHECK(bundle == golden_bytes(base + "expected/bundle.firmware.bin"));
+  Bytes bundle = nxp::bundle(test::sign_golden_bytes(base + "firmware.bin"), test::sign_golden_bytes("nxp/ca/certs/fwprov.app.a.crt.pem"), "cert");
+  CHECK(bundle == test::sign_golden_bytes(base + "expected/bundle.firmware.bin"));
   CHECK(nxp::bundle_padding(1911) == 137);  // the figure the script prints
   Bytes edge = nxp::bundle(Bytes{1, 2}, Bytes(2047, 'A'), "cert");
   CHECK(edge.size() == 2 + 2048);
@@ -37,17 +33,17 @@ TEST_CASE("NXP bundle layout equals sign_me.py's") {
 TEST_CASE("AWS signatures are found in fwprov output, create-ota-update files and job documents") {
   for (const char* folder : {"aws/ecdsa_p256_firmware/", "aws/rsa2048_firmware/"}) {
     INFO(folder);
-    Bytes expected = golden_bytes(std::string(folder) + "signature.der");
-    auto from_files = aws::extract_signature(golden_text(std::string(folder) + "create-ota-update-files.json"), "files.json");
+    Bytes expected = test::sign_golden_bytes(std::string(folder) + "signature.der");
+    auto from_files = aws::extract_signature(test::sign_golden_text(std::string(folder) + "create-ota-update-files.json"), "files.json");
     CHECK(from_files.signature == expected);
     CHECK(from_files.hash == "SHA256");
-    auto from_job = aws::extract_signature(golden_text(std::string(folder) + "job-document-example.json"), "job.json");
+    auto from_job = aws::extract_signature(test::sign_golden_text(std::string(folder) + "job-document-example.json"), "job.json");
     CHECK(from_job.signature == expected);
     CHECK(from_job.hash == "SHA256");
     CHECK(from_job.algorithm == from_files.algorithm);
   }
   KeyInfo rsa{KeyAlgorithm::Rsa, 2048, ""};
-  Bytes signature = golden_bytes("aws/rsa2048_firmware/signature.der");
+  Bytes signature = test::sign_golden_bytes("aws/rsa2048_firmware/signature.der");
   std::string ours = aws::custom_code_signing_json(signature, rsa, "app_a_sign_cert.dat");
   auto back = aws::extract_signature(ours, "ours");
   CHECK(back.signature == signature);
@@ -60,7 +56,7 @@ TEST_CASE("AWS signatures are found in fwprov output, create-ota-update files an
 }
 
 TEST_CASE("ECDSA DER <-> raw conversion round-trips and rejects junk") {
-  Bytes der = golden_bytes("aws/ecdsa_p256_firmware/signature.der");
+  Bytes der = test::sign_golden_bytes("aws/ecdsa_p256_firmware/signature.der");
   auto raw = ecdsa_raw_from_der(der, 32);
   REQUIRE(raw);
   CHECK(raw->r.size() == 32);
@@ -74,7 +70,7 @@ TEST_CASE("ECDSA DER <-> raw conversion round-trips and rejects junk") {
 
 TEST_CASE("file hashing streams small and large files alike") {
   auto dir = test::scratch("sign-hash");
-  Bytes small = golden_bytes("firmware.bin");
+  Bytes small = test::sign_golden_bytes("firmware.bin");
   Bytes large(3u << 20);  // above the mmap threshold, not a multiple of the read size
   for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<std::uint8_t>(i * 7 + (i >> 12));
   large.resize(large.size() + 12345, 0x5A);

@@ -12,6 +12,7 @@
 #include "fwprov/sign/espsecure.hpp"
 #include "fwprov/sign/format.hpp"
 #include "fwprov/sign/signer.hpp"
+#include "sign_golden.hpp"
 #include "test_support.hpp"
 
 using namespace fwprov;
@@ -47,15 +48,14 @@ bool mbed_verify_pss(mbedtls_pk_context* key, ByteView hash, const Bytes& signat
                                signature.size()) == 0;
 }
 
-Bytes golden_bytes(const std::string& relative) { return read_file(test::golden("sign/" + relative)); }
 
 }  // namespace
 
 TEST_CASE("ECDSA P-256 signatures (random and RFC 6979) verify with mbedTLS and the P11_CSK certificate") {
   auto key = pki::load_private_key_file(test::golden("sign/keys/ec_p256.pem"));
-  Bytes firmware = golden_bytes("firmware.bin");
+  Bytes firmware = test::sign_golden_bytes("firmware.bin");
   Sha256 hash = sha256(firmware);
-  MbedCertificate certificate(golden_bytes("keys/csk_ec_p256_cert.der"));
+  MbedCertificate certificate(test::sign_golden_bytes("keys/csk_ec_p256_cert.der"));
   REQUIRE(certificate.parsed());
   for (bool deterministic : {false, true}) {
     Signer signer(key.get(), SignOptions{RsaScheme::Pkcs1, deterministic}, "ec_p256.pem");
@@ -69,8 +69,8 @@ TEST_CASE("ECDSA P-256 signatures (random and RFC 6979) verify with mbedTLS and 
 
 TEST_CASE("RSA PKCS#1 v1.5 and PSS signatures verify with mbedTLS") {
   auto key = pki::load_private_key_file(test::golden("sign/keys/rsa2048.pem"));
-  Sha256 hash = sha256(golden_bytes("firmware.bin"));
-  MbedCertificate certificate(golden_bytes("keys/csk_rsa2048_cert.pem"));
+  Sha256 hash = sha256(test::sign_golden_bytes("firmware.bin"));
+  MbedCertificate certificate(test::sign_golden_bytes("keys/csk_rsa2048_cert.pem"));
   REQUIRE(certificate.parsed());
   Signer pkcs1(key.get(), SignOptions{RsaScheme::Pkcs1, false}, "rsa2048.pem");
   CHECK(mbed_verify(certificate.key(), hash, pkcs1.sign_digest(hash)));
@@ -85,16 +85,16 @@ TEST_CASE("a code-signing certificate made by fwprov is usable by mbedTLS for th
   auto certificate = make_codesign_certificate(key.get(), parse_subject("CN=fwprov test signer"), 30);
   MbedCertificate mbed(certificate_der(certificate.get()));
   REQUIRE(mbed.parsed());
-  Sha256 hash = sha256(golden_bytes("firmware.bin"));
+  Sha256 hash = sha256(test::sign_golden_bytes("firmware.bin"));
   Signer signer(key.get(), SignOptions{}, "generated");
   CHECK(mbed_verify(mbed.key(), hash, signer.sign_digest(hash)));
 }
 
 TEST_CASE("secure boot v1 and v2 signatures verify with mbedTLS") {
   auto ec_key = pki::load_private_key_file(test::golden("sign/keys/ec_p256.pem"));
-  MbedCertificate ec_certificate(golden_bytes("keys/csk_ec_p256_cert.pem"));
+  MbedCertificate ec_certificate(test::sign_golden_bytes("keys/csk_ec_p256_cert.pem"));
   REQUIRE(ec_certificate.parsed());
-  Bytes input = golden_bytes("firmware.bin");
+  Bytes input = test::sign_golden_bytes("firmware.bin");
   Bytes v1 = espsecure::sbv1_sign(input, ec_key.get(), "ec_p256.pem");
   ByteView trailer = ByteView(v1).last(64);
   Bytes der = ecdsa_der_from_raw(trailer.first(32), trailer.last(32));
@@ -104,7 +104,7 @@ TEST_CASE("secure boot v1 and v2 signatures verify with mbedTLS") {
   auto rsa_key = pki::load_private_key_file(test::golden("sign/keys/rsa3072.pem"));
   mbedtls_pk_context rsa_public;
   mbedtls_pk_init(&rsa_public);
-  Bytes public_pem = golden_bytes("keys/rsa3072_pub.pem");
+  Bytes public_pem = test::sign_golden_bytes("keys/rsa3072_pub.pem");
   public_pem.push_back(0);
   REQUIRE(mbedtls_pk_parse_public_key(&rsa_public, public_pem.data(), public_pem.size()) == 0);
   Signer rsa_signer(rsa_key.get(), SignOptions{RsaScheme::Pss, false}, "rsa3072.pem");
