@@ -13,6 +13,7 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/mapped_file.hpp"
+#include "fwprov/core/secret.hpp"
 #include "fwprov/nvs/builder.hpp"
 #include "fwprov/nvs/crypt.hpp"
 #include "fwprov/nvs/csv_input.hpp"
@@ -73,9 +74,9 @@ nvs::XtsKeys keys_for_generate_key(bool protect_hmac, const std::string& hmac_in
     return nvs::random_keys();
   }
   if (hmac_inputkey.empty()) throw Error(ErrorKind::Usage, "--key_protect_hmac needs --kp_hmac_inputkey HMAC_KEY.bin (the HMAC key)");
-  Bytes hmac_key = read_file(hmac_inputkey);
+  SecretBytes hmac_key = read_secret_file(hmac_inputkey);
   if (hmac_key.empty()) throw Error(ErrorKind::Crypto, SourceLocation{hmac_inputkey}, "the HMAC key file is empty");
-  return nvs::derive_keys_from_hmac(hmac_key);
+  return nvs::derive_keys_from_hmac(hmac_key.bytes());
 }
 
 void run_generate(Context& context, const GenerateArgs& args, bool encrypt) {

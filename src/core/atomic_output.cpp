@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "fwprov/core/error.hpp"
+#include "fwprov/core/secret.hpp"
 
 namespace fwprov {
 namespace {
@@ -92,11 +93,17 @@ void sync_folders(const Files& files) {
 
 }  // namespace
 
+void OutputBatch::wipe_secrets() noexcept {
+  for (auto& file : pending_)
+    if (file.mode == FileMode::Secret) wipe(file.data);
+}
+
 OutputBatch::~OutputBatch() {
   for (const auto& temp : temps_) {
     std::error_code ec;
     std::filesystem::remove(temp, ec);
   }
+  wipe_secrets();
 }
 
 void OutputBatch::add(std::filesystem::path path, Bytes data, FileMode mode) {
@@ -117,6 +124,7 @@ void OutputBatch::commit() {
   }
   temps_.clear();
   sync_folders(pending_);
+  wipe_secrets();
   pending_.clear();
 }
 

@@ -9,6 +9,7 @@
 
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
+#include "fwprov/core/secret.hpp"
 #include "fwprov/nvs/format.hpp"
 
 namespace fwprov::nvs {
@@ -36,7 +37,8 @@ XtsKeys keys_from_bytes(ByteView bytes, const std::string& origin) {
 }
 
 XtsKeys read_key_file(const std::filesystem::path& path, Warnings* warnings) {
-  Bytes bytes = read_file(path);
+  SecretBytes file = read_secret_file(path);
+  const Bytes& bytes = file.bytes();
   XtsKeys keys = keys_from_bytes(bytes, path.string());
   if (warnings != nullptr && bytes.size() >= kKeyFileCrcOffset + 4 &&
       load_u32le(bytes.data() + kKeyFileCrcOffset) != nvs_crc32(keys.bytes))

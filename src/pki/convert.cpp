@@ -2,6 +2,7 @@
 
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
+#include "fwprov/core/secret.hpp"
 
 namespace fwprov::pki {
 namespace {
@@ -51,7 +52,7 @@ Converted convert(ByteView data, const std::string& origin, const ConvertOptions
 }
 
 Converted convert_file(const std::filesystem::path& input, const ConvertOptions& options) {
-  return convert(read_file(input), input.string(), options);
+  return convert(read_secret_file(input).view(), input.string(), options);  // may be a key
 }
 
 std::filesystem::path default_output_path(const std::filesystem::path& input, Encoding to) {

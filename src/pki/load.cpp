@@ -10,6 +10,7 @@
 
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
+#include "fwprov/core/secret.hpp"
 
 namespace fwprov::pki {
 namespace {
@@ -88,7 +89,7 @@ PkeyPtr load_private_key(ByteView data, const std::string& origin, const Passphr
 }
 
 PkeyPtr load_private_key_file(const std::filesystem::path& path, const PassphraseSource& passphrase) {
-  return load_private_key(read_file(path), path.string(), passphrase);
+  return load_private_key(read_secret_file(path).view(), path.string(), passphrase);
 }
 
 std::vector<X509Ptr> load_certificates(ByteView data, const std::string& origin) {

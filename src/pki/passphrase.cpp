@@ -1,7 +1,5 @@
 #include "fwprov/pki/passphrase.hpp"
 
-#include <openssl/crypto.h>
-
 #include <cstdlib>
 
 #include "fwprov/core/error.hpp"
@@ -52,11 +50,6 @@ std::string PassphraseSource::describe() const {
     case Kind::File: return "file " + path_.string();
   }
   return {};
-}
-
-void wipe(std::string& secret) noexcept {
-  if (!secret.empty()) OPENSSL_cleanse(secret.data(), secret.size());
-  secret.clear();
 }
 
 }  // namespace fwprov::pki

@@ -11,6 +11,7 @@
 
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
+#include "fwprov/core/secret.hpp"
 #include "fwprov/pki/format.hpp"
 #include "fwprov/pki/load.hpp"
 
@@ -386,7 +387,7 @@ PkiFile read_pki(ByteView data, const std::string& origin, const PassphraseSourc
 }
 
 PkiFile read_pki_file(const std::filesystem::path& path, const PassphraseSource& passphrase) {
-  return read_pki(read_file(path), path.string(), passphrase);
+  return read_pki(read_secret_file(path).view(), path.string(), passphrase);  // may be a key
 }
 
 }  // namespace fwprov::pki

@@ -10,7 +10,7 @@ namespace fwprov {
 
 enum class FileMode {
   Public,  // 0644
-  Secret,  // 0600: private keys and key files
+  Secret,  // 0600: private keys and key files; the data is wiped from memory once written
 };
 
 class OutputBatch {
@@ -33,6 +33,8 @@ class OutputBatch {
     Bytes data;
     FileMode mode;
   };
+  void wipe_secrets() noexcept;  // FileMode::Secret data is wiped once written or abandoned
+
   std::vector<Pending> pending_;
   std::vector<std::filesystem::path> temps_;
 };

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "fwprov/core/secret.hpp"
+
 namespace fwprov::pki {
 
 class PassphraseSource {
@@ -27,7 +29,7 @@ class PassphraseSource {
   std::filesystem::path path_;
 };
 
-// Overwrites a secret before its memory is released.
-void wipe(std::string& secret) noexcept;
+// Overwrites a secret before its memory is released (fwprov/core/secret.hpp).
+using fwprov::wipe;
 
 }  // namespace fwprov::pki
