@@ -3,6 +3,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -39,6 +40,8 @@ struct SignCommandOptions {
   std::string bundle_certificate;
   std::string scheme;
   std::string certificate_name = sign::format::kAwsDefaultCertificateName;
+  std::vector<std::string> public_keys;  // pre-computed signatures (HSM flow): --pub-key + --signature
+  std::vector<std::string> signatures;
   bool deterministic = false;
   bool append = false;
   signing::PassphraseOptions passphrase;
@@ -58,8 +61,23 @@ SignFormat parse_format(const std::string& text) {
 
 // Option combinations that make no sense for the chosen format are refused, not ignored.
 RsaScheme check_combinations(const SignCommandOptions& options, SignFormat format) {
+  const bool precomputed = !options.signatures.empty() || !options.public_keys.empty();
+  if (precomputed) {
+    if (format != SignFormat::EspSbv1 && format != SignFormat::EspSbv2)
+      usage("--pub-key/--signature (pre-computed signatures) are only accepted with --format esp-sbv1 or esp-sbv2");
+    if (!options.keys.empty()) usage("give either --key (sign here) or --pub-key with --signature (signed elsewhere), not both");
+    if (options.public_keys.size() != options.signatures.size())
+      usage("one --pub-key per --signature: " + std::to_string(options.public_keys.size()) + " --pub-key, " +
+            std::to_string(options.signatures.size()) + " --signature");
+    if (options.files.size() != 1) usage("a pre-computed signature belongs to one file: give exactly one input");
+    if (format == SignFormat::EspSbv1 && options.signatures.size() != 1) usage("secure boot v1 takes one signature");
+    if (!options.certificate.empty() || options.deterministic || !options.scheme.empty())
+      usage("--cert, --deterministic and --scheme apply to signing here with --key, not to pre-computed signatures");
+  } else if (options.keys.empty()) {
+    usage("--key is required (or --pub-key with --signature for signatures made elsewhere, e.g. by an HSM)");
+  }
   if (options.keys.size() > 1 && format != SignFormat::EspSbv2) usage("several --key are only accepted with --format esp-sbv2");
-  if (options.keys.size() > sign::format::kSbv2MaxBlocks) usage("at most three --key (a secure boot v2 sector holds three blocks)");
+  if (std::max(options.keys.size(), options.signatures.size()) > sign::format::kSbv2MaxBlocks) usage("at most three --key (a secure boot v2 sector holds three blocks)");
   if (options.append && format != SignFormat::EspSbv2) usage("--append is only accepted with --format esp-sbv2");
   if (!options.bundle_certificate.empty() && format != SignFormat::Nxp) usage("--bundle is only accepted with --format nxp");
   if (!options.output.empty() && options.files.size() > 1) usage("-o names one output: with several input files use --outdir");
@@ -140,11 +158,50 @@ struct LoadedKey {
   pki::PkeyPtr key;
 };
 
+// espsecure's --pub-key + --signature: the signatures were made elsewhere (an HSM) over the
+// input as it is; they are verified, then put into the same output an own key would give.
+void run_sign_precomputed(const SignCommandOptions& options, SignFormat format, Context& context) {
+  const std::string& input_name = options.files.front();
+  fs::path output = outputs_for(options, format, input_name).front();
+  std::vector<pki::PkeyPtr> public_keys;
+  std::vector<sign::espsecure::PrecomputedSignature> signatures;
+  for (std::size_t i = 0; i < options.signatures.size(); ++i) {
+    public_keys.push_back(pki::load_public_key_file(options.public_keys[i]));
+    signatures.push_back({public_keys.back().get(), read_file(options.signatures[i]), options.signatures[i]});
+  }
+  Bytes input = read_file(input_name);
+  Bytes signed_image = format == SignFormat::EspSbv1 ? sign::espsecure::sbv1_sign_precomputed(input, signatures.front())
+                                                     : sign::espsecure::sbv2_sign_precomputed(input, signatures, options.append, input_name);
+  nlohmann::json key_list = nlohmann::json::array();
+  for (std::size_t i = 0; i < public_keys.size(); ++i) {
+    nlohmann::json entry = {{"file", options.public_keys[i]}, {"signature", options.signatures[i]}, {"key", sign::key_info(public_keys[i].get()).describe()}};
+    if (format == SignFormat::EspSbv2) entry["sbv2_public_key_digest"] = to_hex(sign::espsecure::sbv2_public_key_digest(public_keys[i].get()));
+    key_list.push_back(entry);
+  }
+  write_file_atomic(output, signed_image);
+  if (context.out.json()) {
+    context.out.document({{"ok", true}, {"format", options.format}, {"keys", key_list}, {"files", nlohmann::json::array({{{"input", input_name}, {"outputs", {output.string()}}}})}});
+    return;
+  }
+  context.out.result(fmt::format("{} -> {}", input_name, output.string()));
+  for (const auto& entry : key_list) {
+    std::string line = fmt::format("signature {} verified with {} ({})", entry["signature"].get<std::string>(), entry["file"].get<std::string>(),
+                                   entry["key"].get<std::string>());
+    if (entry.contains("sbv2_public_key_digest"))
+      line += ", secure boot v2 public key digest " + entry["sbv2_public_key_digest"].get<std::string>();
+    context.out.note(line);
+  }
+}
+
 void run_sign(const SignCommandOptions& options, Context& context) {
   const SignFormat format = parse_format(options.format);
   const RsaScheme scheme = check_combinations(options, format);
   if (!options.outdir.empty()) signing::ensure_parent(fs::path(options.outdir) / "x");
   if (!options.output.empty()) signing::ensure_parent(options.output);
+  if (!options.signatures.empty()) {
+    run_sign_precomputed(options, format, context);
+    return;
+  }
 
   // Plan every output first: duplicates and missing inputs fail before anything is signed.
   std::vector<Planned> plan;
@@ -294,9 +351,17 @@ void setup_sign(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand("sign", "Sign firmware files: DER/base64 signatures, AWS IoT OTA, NXP sign_me.py, espsecure v1/v2");
   command->add_option("files", options->files, "Files to sign (many in one call: the key is loaded once)")->required()->type_name("FILE...");
   command->add_option("-k,--key", options->keys, "Private key (PEM or DER, RSA >= 2048 or EC P-256/P-384); esp-sbv2 takes up to three")
-      ->required()
       ->allow_extra_args(false)
       ->type_name("KEY");
+  command->add_option("--pub-key", options->public_keys,
+                      "esp-sbv1/esp-sbv2 with a signature made elsewhere (HSM): the public key of each --signature, in the same order")
+      ->allow_extra_args(false)
+      ->type_name("PUB");
+  command->add_option("--signature", options->signatures,
+                      "Signature made elsewhere over the input as it is (v2: input already a multiple of 4096 bytes): esp-sbv1 raw r||s\n"
+                      "(64 bytes); esp-sbv2 RSA-3072 raw PSS (salt 32) or ECDSA DER. Verified before use, as espsecure does")
+      ->allow_extra_args(false)
+      ->type_name("SIG");
   command->add_option("-f,--format", options->format,
                       "der: DER signature (FILE.sig); base64: one line, no newline (FILE.sig.b64);\n"
                       "aws-ota: customCodeSigning JSON for aws iot create-ota-update (FILE.ota.json);\n"
@@ -323,6 +388,7 @@ void setup_sign(CLI::App& app, Context& context) {
       "  fwprov sign build/*.bin --key release.key.pem --format der --outdir signatures/\n"
       "  fwprov sign app.bin --key prod.app.a.key.pem --passphrase-env SIGN_PASS --format nxp --bundle prod.app.a.crt.pem --outdir output\n"
       "  fwprov sign bootloader.bin --key sbv2_a.pem --key sbv2_b.pem --format esp-sbv2 -o bootloader-signed.bin\n"
+      "  fwprov sign padded.bin --pub-key hsm_pub.pem --signature hsm.sig --format esp-sbv2 -o signed.bin   # HSM flow\n"
       "Outputs of a run are written all-or-nothing. Hashes are SHA-256 over the whole file, streamed\n"
       "(esp-sbv2 with a P-384 key: SHA-384 of the padded image, as espsecure).");
   command->callback([options, &context] { run_sign(*options, context); });

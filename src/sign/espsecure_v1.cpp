@@ -37,6 +37,22 @@ Bytes sbv1_sign(ByteView image, const EVP_PKEY* key, const std::string& origin) 
   return out;
 }
 
+Bytes sbv1_sign_precomputed(ByteView image, const PrecomputedSignature& signature) {
+  require_p256(signature.public_key, signature.origin, "public key");
+  constexpr std::size_t raw_size = 2 * format::kSbv1CoordinateSize;
+  if (signature.signature.size() != raw_size)
+    throw Error(ErrorKind::Input, SourceLocation{signature.origin},
+                "a secure boot v1 signature is r || s, 64 bytes; this file has " + std::to_string(signature.signature.size()));
+  Sha256 hash = sha256(image);
+  if (!verify_digest(signature.public_key, hash, HashAlgorithm::Sha256, signature.signature))
+    throw Error(ErrorKind::Crypto, SourceLocation{signature.origin}, "the signature does not verify with the public key over this input");
+  Bytes out(image.begin(), image.end());
+  out.reserve(image.size() + format::kSbv1TrailerSize);
+  append_u32le(out, format::kSbv1Version);
+  append(out, signature.signature);
+  return out;
+}
+
 Bytes sbv1_raw_public_key(const EVP_PKEY* key) {
   require_p256(key, "", "key");
   EcPoint point = ec_public_point(key);

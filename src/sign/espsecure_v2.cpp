@@ -2,6 +2,7 @@
 #include <openssl/bn.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "fwprov/core/crc32.hpp"
 #include "fwprov/core/digest.hpp"
@@ -128,6 +129,43 @@ Sbv2Block parse_block(ByteView block, std::size_t index) {
   return parsed;
 }
 
+// The two block layouts, from a signature made here or elsewhere.
+Bytes rsa_block(ByteView image_digest, const EVP_PKEY* key, ByteView signature_big_endian) {
+  Bytes block{kSbv2Magic, kSbv2VersionRsa, 0x00, 0x00};
+  block.reserve(kSbv2BlockSize);
+  append(block, image_digest);
+  append(block, rsa_key_part(key));
+  append(block, reversed(signature_big_endian));
+  finish_block(block);
+  return block;
+}
+
+Bytes ecdsa_block(ByteView image_digest, HashAlgorithm hash, const EVP_PKEY* key, const KeyInfo& info, const EcdsaRaw& signature) {
+  Bytes block{kSbv2Magic, kSbv2VersionEcdsa, hash == HashAlgorithm::Sha384 ? kSbv2ShaIdSha384 : kSbv2ShaIdSha256, 0x00};
+  block.reserve(kSbv2BlockSize);
+  append(block, image_digest);
+  append(block, ec_key_part(key, info));
+  append(block, reversed(signature.r));
+  append(block, reversed(signature.s));
+  finish_block(block);
+  return block;
+}
+
+// The image's digests, each computed once however many blocks need it.
+class ImageDigests {
+ public:
+  explicit ImageDigests(ByteView image) : image_(image) {}
+  const Bytes& of(HashAlgorithm hash) {
+    Bytes& digest = hash == HashAlgorithm::Sha384 ? sha384_ : sha256_;
+    if (digest.empty()) digest = digest_bytes(hash, image_);
+    return digest;
+  }
+
+ private:
+  ByteView image_;
+  Bytes sha256_, sha384_;
+};
+
 ByteView last_sector(ByteView signed_image, const std::string& origin) {
   if (signed_image.empty() || signed_image.size() % kSbv2SectorSize != 0)
     throw Error(ErrorKind::Input, SourceLocation{origin},
@@ -161,24 +199,11 @@ Bytes sbv2_block(ByteView image_digest, Signer& signer) {
   const KeyInfo& info = signer.info();
   HashAlgorithm hash = sbv2_hash_for(info);
   if (image_digest.size() != digest_size(hash)) throw Error(ErrorKind::Internal, "image digest of the wrong length for the key");
-  Bytes block;
-  block.reserve(kSbv2BlockSize);
   if (info.is_rsa()) {
     if (signer.options().scheme != RsaScheme::Pss) throw Error(ErrorKind::Internal, "secure boot v2 RSA blocks need a PSS signer");
-    block = {kSbv2Magic, kSbv2VersionRsa, 0x00, 0x00};
-    append(block, image_digest);
-    append(block, rsa_key_part(signer.key()));
-    append(block, reversed(signer.sign_digest(image_digest, hash)));
-  } else {
-    block = {kSbv2Magic, kSbv2VersionEcdsa, hash == HashAlgorithm::Sha384 ? kSbv2ShaIdSha384 : kSbv2ShaIdSha256, 0x00};
-    append(block, image_digest);
-    append(block, ec_key_part(signer.key(), info));
-    EcdsaRaw signature = signer.sign_digest_raw(image_digest, hash);
-    append(block, reversed(signature.r));
-    append(block, reversed(signature.s));
+    return rsa_block(image_digest, signer.key(), signer.sign_digest(image_digest, hash));
   }
-  finish_block(block);
-  return block;
+  return ecdsa_block(image_digest, hash, signer.key(), info, signer.sign_digest_raw(image_digest, hash));
 }
 
 std::vector<Sbv2Block> sbv2_read_blocks(ByteView signed_image, const std::string& origin) {
@@ -188,18 +213,28 @@ std::vector<Sbv2Block> sbv2_read_blocks(ByteView signed_image, const std::string
   return blocks;
 }
 
-Bytes sbv2_sign(ByteView input, std::vector<Signer*> signers, bool append_blocks, const std::string& origin) {
-  for (Signer* signer : signers) sbv2_require_key(signer->info(), origin);
+namespace {
+
+// The sector assembly shared by both ways of signing: keeps the valid blocks of an already
+// signed input (append) or pads a fresh one, then adds `new_blocks` blocks from `make_block`.
+Bytes sign_image(ByteView input, std::size_t new_blocks, bool append_blocks, bool input_must_be_aligned, const std::string& origin,
+                 const std::function<Bytes(std::size_t index, ImageDigests& digests)>& make_block) {
+  if (input_must_be_aligned && (input.empty() || input.size() % kSbv2SectorSize != 0))
+    throw Error(ErrorKind::Input, SourceLocation{origin},
+                "file of " + std::to_string(input.size()) +
+                    " bytes: pre-computed signatures need an input that is already a multiple of 4096 bytes (the signature covers "
+                    "the exact bytes; pad the image with 0xFF first, then sign it)");
   Bytes image;
   std::vector<Bytes> kept;
   if (append_blocks) {
     ByteView sector = last_sector(input, origin);
     image.assign(input.begin(), input.end() - static_cast<std::ptrdiff_t>(kSbv2SectorSize));
+    ImageDigests digests(image);
     for (std::size_t i = 0; i < kSbv2MaxBlocks; ++i) {
       ByteView raw = sector.subspan(i * kSbv2BlockSize, kSbv2BlockSize);
       Sbv2Block block = parse_block(raw, i);
       if (!block.valid) continue;
-      if (block.digest != digest_bytes(block.hash, image))
+      if (block.digest != digests.of(block.hash))
         throw Error(ErrorKind::Input, SourceLocation{origin, 0, 0, "signature block " + std::to_string(i)},
                     "existing signature block does not match the image digest; refusing to append");
       kept.emplace_back(raw.begin(), raw.end());
@@ -209,23 +244,63 @@ Bytes sbv2_sign(ByteView input, std::vector<Signer*> signers, bool append_blocks
   } else {
     image = sbv2_pad(input);
   }
-  if (kept.size() + signers.size() > kSbv2MaxBlocks)
+  if (kept.size() + new_blocks > kSbv2MaxBlocks)
     throw Error(ErrorKind::Usage, SourceLocation{origin},
                 "a signature sector holds at most 3 blocks: " + std::to_string(kept.size()) + " present + " +
-                    std::to_string(signers.size()) + " new");
-  Bytes digests[2];
+                    std::to_string(new_blocks) + " new");
+  ImageDigests digests(image);
   Bytes sector;
   sector.reserve(kSbv2SectorSize);
   for (const Bytes& block : kept) append(sector, block);
-  for (Signer* signer : signers) {
-    HashAlgorithm hash = sbv2_hash_for(signer->info());
-    Bytes& digest = digests[hash == HashAlgorithm::Sha384 ? 1 : 0];
-    if (digest.empty()) digest = digest_bytes(hash, image);
-    append(sector, sbv2_block(digest, *signer));
-  }
+  for (std::size_t i = 0; i < new_blocks; ++i) append(sector, make_block(i, digests));
   sector.resize(kSbv2SectorSize, kSbv2SectorFillByte);
   append(image, sector);
   return image;
+}
+
+Bytes block_from_precomputed(ImageDigests& digests, const PrecomputedSignature& precomputed) {
+  KeyInfo info;
+  try {
+    info = key_info(precomputed.public_key);
+  } catch (const Error& error) {
+    throw Error(ErrorKind::Crypto, SourceLocation{precomputed.origin}, error.message());
+  }
+  sbv2_require_key(info, precomputed.origin);
+  HashAlgorithm hash = sbv2_hash_for(info);
+  const Bytes& digest = digests.of(hash);
+  const std::string hash_name = hash == HashAlgorithm::Sha384 ? "SHA-384" : "SHA-256";
+  if (info.is_rsa()) {
+    if (precomputed.signature.size() != kSbv2RsaBytes)
+      throw Error(ErrorKind::Input, SourceLocation{precomputed.origin},
+                  "an RSA-3072 signature is 384 bytes; this file has " + std::to_string(precomputed.signature.size()));
+    if (!verify_digest(precomputed.public_key, digest, hash, precomputed.signature, RsaScheme::Pss))
+      throw Error(ErrorKind::Crypto, SourceLocation{precomputed.origin},
+                  "not an RSA-PSS (SHA-256, MGF1-SHA-256, salt 32) signature of this input by the given public key");
+    return rsa_block(digest, precomputed.public_key, precomputed.signature);
+  }
+  std::size_t coordinate_size = static_cast<std::size_t>((info.bits + 7) / 8);
+  std::optional<EcdsaRaw> raw = ecdsa_raw_from_der(precomputed.signature, coordinate_size);
+  if (!raw)
+    throw Error(ErrorKind::Input, SourceLocation{precomputed.origin}, "not a DER ECDSA signature (SEQUENCE of r and s) for " + info.describe());
+  if (!verify_digest(precomputed.public_key, digest, hash, precomputed.signature))
+    throw Error(ErrorKind::Crypto, SourceLocation{precomputed.origin},
+                "not an ECDSA " + hash_name + " signature of this input by the given public key");
+  return ecdsa_block(digest, hash, precomputed.public_key, info, *raw);
+}
+
+}  // namespace
+
+Bytes sbv2_sign(ByteView input, std::vector<Signer*> signers, bool append_blocks, const std::string& origin) {
+  for (Signer* signer : signers) sbv2_require_key(signer->info(), origin);
+  return sign_image(input, signers.size(), append_blocks, false, origin, [&](std::size_t i, ImageDigests& digests) {
+    return sbv2_block(digests.of(sbv2_hash_for(signers[i]->info())), *signers[i]);
+  });
+}
+
+Bytes sbv2_sign_precomputed(ByteView input, const std::vector<PrecomputedSignature>& signatures, bool append_blocks,
+                            const std::string& origin) {
+  return sign_image(input, signatures.size(), append_blocks, true, origin,
+                    [&](std::size_t i, ImageDigests& digests) { return block_from_precomputed(digests, signatures[i]); });
 }
 
 Sbv2Check sbv2_verify(ByteView signed_image, const EVP_PKEY* public_key, const std::string& origin) {
@@ -234,7 +309,7 @@ Sbv2Check sbv2_verify(ByteView signed_image, const EVP_PKEY* public_key, const s
   Sbv2Check check;
   check.image_size = signed_image.size() - kSbv2SectorSize;
   ByteView image = signed_image.first(check.image_size);
-  Bytes digests[2];
+  ImageDigests digests(image);
   bool any_verified = false, any_mismatch = false;
   for (Sbv2Block& block : blocks) {
     Sbv2BlockCheck result;
@@ -247,8 +322,7 @@ Sbv2Check sbv2_verify(ByteView signed_image, const EVP_PKEY* public_key, const s
       check.blocks.push_back(std::move(result));
       continue;
     }
-    Bytes& digest = digests[block.hash == HashAlgorithm::Sha384 ? 1 : 0];
-    if (digest.empty()) digest = digest_bytes(block.hash, image);
+    const Bytes& digest = digests.of(block.hash);
     result.digest_matches = digest == block.digest;
     if (!result.digest_matches) {
       any_mismatch = true;

@@ -139,6 +139,37 @@ expect_exit 0 "appended image verifies with the added key" -- "$FWPROV" verify v
 expect_exit 2 "v2 four blocks refused" -- "$FWPROV" sign v2_two.bin --key "$K/ec_p256.pem" --key "$K/ec_p384.pem" --format esp-sbv2 --append -o no.bin
 expect_absent no.bin "v2 four blocks output"
 
+# --- Pre-computed signatures (HSM flow: --pub-key + --signature). openssl stands in for the HSM
+# and signs the 0xFF-padded input; the result must verify and carry the reference's padded image.
+python3 -c "
+import sys
+d = open(sys.argv[1], 'rb').read()
+open(sys.argv[2], 'wb').write(d + b'\xff' * (-len(d) % 4096))" "$V2/v2_rsa3072/input.bin" padded.bin
+openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sign "$K/rsa3072.pem" -out hsm-rsa.sig padded.bin
+openssl dgst -sha256 -sign "$K/ec_p256.pem" -out hsm-p256.sig padded.bin
+openssl dgst -sha384 -sign "$K/ec_p384.pem" -out hsm-p384.sig padded.bin
+expect_exit 0 "v2 pre-computed RSA + P-256 + P-384 signatures" -- "$FWPROV" sign padded.bin --format esp-sbv2 -o hsm.bin \
+  --pub-key "$K/rsa3072_pub.pem" --signature hsm-rsa.sig --pub-key "$K/ec_p256_pub.pem" --signature hsm-p256.sig \
+  --pub-key "$K/ec_p384_pub.pem" --signature hsm-p384.sig
+for key in rsa3072_pub.pem ec_p256_pub.pem ec_p384_pub.pem; do
+  expect_exit 0 "pre-computed image verifies with $key" -- "$FWPROV" verify hsm.bin --format esp-sbv2 --pubkey "$K/$key"
+done
+cmp -s -n "$(stat -c %s padded.bin)" hsm.bin "$V2/v2_rsa3072/signed.bin" && pass || fail "pre-computed: padded image differs from the reference's"
+expect_exit 3 "pre-computed signature needs a 4096-aligned input" -- "$FWPROV" sign "$V2/v2_rsa3072/input.bin" --format esp-sbv2 -o no.bin --pub-key "$K/rsa3072_pub.pem" --signature hsm-rsa.sig
+expect_grep "multiple of 4096" "$WORK/err" "unaligned input: reason given"
+expect_exit 5 "pre-computed signature under another key" -- "$FWPROV" sign padded.bin --format esp-sbv2 -o no.bin --pub-key "$K/rsa3072_b_pub.pem" --signature hsm-rsa.sig
+expect_grep "hsm-rsa.sig" "$WORK/err" "failed verification names the signature file"
+expect_exit 2 "--key with --signature" -- "$FWPROV" sign padded.bin --format esp-sbv2 -o no.bin --key "$K/rsa3072.pem" --pub-key "$K/rsa3072_pub.pem" --signature hsm-rsa.sig
+expect_exit 2 "--signature without its --pub-key" -- "$FWPROV" sign padded.bin --format esp-sbv2 -o no.bin --signature hsm-rsa.sig
+expect_exit 2 "--signature with --format der" -- "$FWPROV" sign padded.bin --format der -o no.bin --pub-key "$K/rsa3072_pub.pem" --signature hsm-rsa.sig
+expect_exit 2 "neither --key nor --signature" -- "$FWPROV" sign padded.bin --format esp-sbv2 -o no.bin
+expect_absent no.bin "refused pre-computed runs write nothing"
+# v1: the reference's own raw r||s rebuilds its signed file byte for byte.
+head -c -68 "$V1/signed.bin" >v1-image.bin
+tail -c 64 "$V1/signed.bin" >v1.sig
+expect_exit 0 "v1 pre-computed signature" -- "$FWPROV" sign v1-image.bin --format esp-sbv1 -o v1-hsm.bin --pub-key "$K/ec_p256_pub.pem" --signature v1.sig
+expect_same_file v1-hsm.bin "$V1/signed.bin" "v1 from the reference's signature"
+
 # --- public-key digests (secure boot v2 eFuse digest) ---
 for key in rsa3072 rsa3072_b ec_p256 ec_p384; do
   expect_exit 0 "v2 digest of $key" -- "$FWPROV" --json sign "$S/firmware.bin" --key "$K/$key.pem" --format esp-sbv2 -o "digest_$key.bin"

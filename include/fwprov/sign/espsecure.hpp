@@ -15,12 +15,23 @@ namespace fwprov::sign::espsecure {
 
 using pki::PkeyPtr;
 
+// A signature made elsewhere, e.g. by an HSM, with the public key it verifies under: what
+// espsecure's `--pub-key` + `--signature` take. It is verified before it is used.
+struct PrecomputedSignature {
+  const EVP_PKEY* public_key = nullptr;
+  Bytes signature;     // v1: r || s, 32 bytes each, big-endian; v2 RSA: raw RSA-PSS; v2 ECDSA: DER
+  std::string origin;  // the signature file, named in errors
+};
+
 // --- v1 ---
 // image || 00000000 || r || s, r/s from RFC 6979 with SHA-256. The key must be EC P-256.
 Bytes sbv1_sign(ByteView image, const EVP_PKEY* key, const std::string& origin);
 // X || Y big-endian, 64 bytes (espsecure extract-public-key --version 1).
 Bytes sbv1_raw_public_key(const EVP_PKEY* key);
 PkeyPtr sbv1_public_key_from_raw(ByteView x_y);
+// image || 00000000 || r || s from a pre-computed signature over SHA-256(image). Crypto error
+// when it does not verify with its public key.
+Bytes sbv1_sign_precomputed(ByteView image, const PrecomputedSignature& signature);
 
 struct Sbv1Check {
   std::size_t data_size = 0;
@@ -63,6 +74,11 @@ std::vector<Sbv2Block> sbv2_read_blocks(ByteView signed_image, const std::string
 // is an already signed image whose valid blocks are kept and new blocks are added after them
 // (at most three in all).
 Bytes sbv2_sign(ByteView input, std::vector<Signer*> signers, bool append, const std::string& origin);
+// The same from pre-computed signatures over the input's digest (SHA-384 for P-384 keys),
+// which is why the input must already be a multiple of 4096 bytes (espsecure refuses to pad
+// it too). Crypto error naming the signature file when one does not verify.
+Bytes sbv2_sign_precomputed(ByteView input, const std::vector<PrecomputedSignature>& signatures, bool append,
+                            const std::string& origin);
 
 struct Sbv2BlockCheck {
   std::size_t index = 0;
