@@ -124,7 +124,9 @@ OtadataStatus read_otadata(ByteView data, const PartitionTable& table, const std
   status.entries = {entry_at(data, 0), entry_at(data, 1)};
   status.slot_count = ota_slots(table).size();
   const bool valid0 = status.entries[0].valid_for_bootloader(), valid1 = status.entries[1].valid_for_bootloader();
-  if (valid0 && valid1) status.active_entry = status.entries[0].seq >= status.entries[1].seq ? 0 : 1;
+  // bootloader_common_select_otadata(): entry 0 only when its seq is strictly larger, so a tie
+  // goes to entry 1 (otatool's base choice, in set_boot_slot, breaks the tie the other way).
+  if (valid0 && valid1) status.active_entry = status.entries[0].seq > status.entries[1].seq ? 0 : 1;
   else if (valid0) status.active_entry = 0;
   else if (valid1) status.active_entry = 1;
   if (status.active_entry && status.slot_count > 0) {

@@ -131,3 +131,14 @@ TEST_CASE("otatool counts OTA slots by subtype alone, whatever the type") {
   CHECK_THROWS_AS(resolve_ota_slot(shadowed, "ota_0"), Error);
   CHECK(resolve_ota_slot(shadowed, "0") == 0);
 }
+
+TEST_CASE("equal seqs: the bootloader reads entry 1, otatool bases on entry 0") {
+  // esp-idf bootloader_common_select_otadata(): `s[0].ota_seq > s[1].ota_seq ? 0 : 1`;
+  // otatool.py: `if otadata_info[0].seq >= otadata_info[1].seq: base = 0`.
+  const auto table = table_from(test::golden("otadata/ota_0_to_ota_1/partitions.csv"));
+  const Bytes twice = set_boot_slot(set_boot_slot(blank_otadata(), 0, 2).data, 0, 2).data;  // seq 1 in both
+  CHECK(read_otadata(twice, table, "twice").active_entry == std::optional<std::size_t>{1});
+  const auto next = set_boot_slot(twice, 1, 2);
+  CHECK(next.entry == 1);  // base entry 0, so the other sector gets seq 2
+  CHECK(next.seq == 2);
+}
