@@ -52,7 +52,9 @@ std::vector<std::string> info_lines(ByteView file, const ParsedImage& image) {
   lines.push_back("Detected image type: " + chip);
   title(lines, chip + " Image Header");
   lines.push_back("Image version: 1");
-  lines.push_back(fmt::format("Entry point: 0x{:8x}", h.entry_point));
+  // esptool: f"Entry point: {image.entrypoint:#8x}" (the width counts the 0x prefix), or
+  // "Entry point not set" for 0.
+  lines.push_back(h.entry_point != 0 ? fmt::format("Entry point: {:#8x}", h.entry_point) : std::string("Entry point not set"));
   lines.push_back(fmt::format("Segments: {}", h.segment_count));
   lines.push_back("Flash size: " + name_or_code(flash_size_name(h.flash_size_freq & 0xF0), h.flash_size_freq >> 4));
   lines.push_back("Flash freq: " + name_or_code(flash_freq_name(h.flash_size_freq & 0x0F, x.chip_id), h.flash_size_freq & 0x0F));

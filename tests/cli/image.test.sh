@@ -78,6 +78,18 @@ expect_grep "^Detected image type: ESP32-S3$" "$WORK/out" "S3 detected"
 expect_grep "^ESP32-S3 Image Header$" "$WORK/out" "S3 title"
 expect_exit 2 "unknown chip" -- "$FWPROV" image patch "$WORK/s3.bin" -o "$WORK/x.bin" --chip esp8266
 expect_exit 2 "C2 has no 80m" -- "$FWPROV" image patch "$WORK/s3.bin" -o "$WORK/x.bin" --chip esp32c2 --flash-freq 80m
+# Entry point printed as Python's f"{entry:#8x}" (width 8 includes "0x"); 0 is "not set".
+python3 - "$GOLDEN/image/bootloader_no_digest/image.bin" "$WORK" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+for name, entry in (("entry-small.bin", 0x1000), ("entry-zero.bin", 0)):
+    data[4:8] = entry.to_bytes(4, "little")  # not covered by the checksum; this image has no digest
+    open(sys.argv[2] + "/" + name, "wb").write(bytes(data))
+PY
+expect_exit 0 "small entry point" -- "$FWPROV" image info "$WORK/entry-small.bin"
+expect_grep "^Entry point:   0x1000$" "$WORK/out" "entry point padded to width 8 with its 0x"
+expect_exit 0 "zero entry point" -- "$FWPROV" image info "$WORK/entry-zero.bin"
+expect_grep "^Entry point not set$" "$WORK/out" "entry point 0"
 expect_exit 2 "unknown flash mode" -- "$FWPROV" image patch "$GOLDEN/image/bootloader_sha/image.bin" -o "$WORK/x.bin" --flash-mode fast
 expect_absent "$WORK/x.bin" "nothing written on a usage error"
 finish
