@@ -188,7 +188,7 @@ void run_patch(Context& context, const PatchArgs& args) {
                           {"input", args.file},
                           {"output", args.output},
                           {"address", address},
-                          {"chip", chip.esptool_name},
+                          {"chip", std::string(chip.esptool_name)},
                           {"patched", result.patched()},
                           {"header_changed", result.header_changed},
                           {"digest_updated", result.digest_updated},

@@ -72,7 +72,7 @@ std::string_view python_strip(std::string_view text) {
 }
 
 bool strict_utf8(std::string_view text, std::size_t* bad_at) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  auto byte = [&](std::size_t i) -> unsigned { return static_cast<unsigned char>(text[i]); };
   for (std::size_t i = 0; i < text.size();) {
     const unsigned lead = byte(i);
     std::size_t extra = 0;
