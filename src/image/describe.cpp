@@ -48,12 +48,29 @@ constexpr Region kEsp32C3Map[] = {
     {0x50000000, 0x50002000, "RTC_DRAM"}, {0x600FE000, 0x60100000, "MEM_INTERNAL2"},
 };
 
+// esptool targets/esp32c6.py MEMORY_MAP.
+constexpr Region kEsp32C6Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},  {0x42800000, 0x43000000, "DROM"},     {0x40800000, 0x40880000, "DRAM"},
+    {0x40800000, 0x40880000, "BYTE_ACCESSIBLE"}, {0x4004AC00, 0x40050000, "DROM_MASK"}, {0x40000000, 0x4004AC00, "IROM_MASK"},
+    {0x42000000, 0x42800000, "IROM"},     {0x40800000, 0x40880000, "IRAM"},     {0x50000000, 0x50004000, "RTC_IRAM"},
+    {0x50000000, 0x50004000, "RTC_DRAM"}, {0x600FE000, 0x60100000, "MEM_INTERNAL2"},
+};
+// esptool targets/esp32c5.py MEMORY_MAP.
+constexpr Region kEsp32C5Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},  {0x42800000, 0x43000000, "DROM"},     {0x40800000, 0x40860000, "DRAM"},
+    {0x40800000, 0x40860000, "BYTE_ACCESSIBLE"}, {0x4003A000, 0x40040000, "DROM_MASK"}, {0x40000000, 0x4003A000, "IROM_MASK"},
+    {0x42000000, 0x42800000, "IROM"},     {0x40800000, 0x40860000, "IRAM"},     {0x50000000, 0x50004000, "RTC_IRAM"},
+    {0x50000000, 0x50004000, "RTC_DRAM"}, {0x600FE000, 0x60100000, "MEM_INTERNAL2"},
+};
+
 std::span<const Region> memory_map(std::uint16_t chip_id) {
   switch (chip_id) {
     case 0: return kEsp32Map;
     case 2: return kEsp32S2Map;
     case 5: return kEsp32C3Map;
     case 9: return kEsp32S3Map;
+    case 13: return kEsp32C6Map;
+    case 23: return kEsp32C5Map;
     default: return {};
   }
 }

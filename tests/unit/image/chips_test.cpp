@@ -100,6 +100,17 @@ TEST_CASE("flash frequency codes are the chip's own") {
   CHECK(flash_freq_name(0x0, kEsp32C6) == "80m");
   CHECK(flash_freq_name(0x2, kEsp32C2) == "15m");
   CHECK(flash_freq_name(0x0, 0) == "40m");
+  // ESP32-C5: 80m 0xF, 40m 0x0, 20m 0x2 (no 26m).
+  CHECK(FlashParams::parse("keep", "80m", "keep", 23).freq == 0xF);
+  CHECK_THROWS_AS(FlashParams::parse("keep", "26m", "keep", 23), Error);
+}
+
+TEST_CASE("ESP32-C6 and ESP32-C5 memory maps") {
+  CHECK(memory_types(kEsp32C6, 0x42800020) == std::vector<std::string>{"DROM"});
+  CHECK(memory_types(kEsp32C6, 0x40870000) == std::vector<std::string>{"DRAM", "BYTE_ACCESSIBLE", "IRAM"});
+  CHECK(memory_types(23, 0x40870000).empty());  // the C5's RAM ends at 0x40860000
+  CHECK(memory_types(23, 0x4085F000) == std::vector<std::string>{"DRAM", "BYTE_ACCESSIBLE", "IRAM"});
+  CHECK(memory_types(23, 0x42000020) == std::vector<std::string>{"IROM"});
 }
 
 TEST_CASE("ESP32-C3 memory map: DROM, DRAM and the app description") {
