@@ -48,6 +48,12 @@ constexpr Region kEsp32C3Map[] = {
     {0x50000000, 0x50002000, "RTC_DRAM"}, {0x600FE000, 0x60100000, "MEM_INTERNAL2"},
 };
 
+// esptool targets/esp32c2.py MEMORY_MAP.
+constexpr Region kEsp32C2Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},   {0x3C000000, 0x3C400000, "DROM"},      {0x3FCA0000, 0x3FCE0000, "DRAM"},
+    {0x3FC88000, 0x3FD00000, "BYTE_ACCESSIBLE"}, {0x3FF00000, 0x3FF50000, "DROM_MASK"}, {0x40000000, 0x40090000, "IROM_MASK"},
+    {0x42000000, 0x42400000, "IROM"},      {0x4037C000, 0x403C0000, "IRAM"},
+};
 // esptool targets/esp32c6.py MEMORY_MAP.
 constexpr Region kEsp32C6Map[] = {
     {0x00000000, 0x00010000, "PADDING"},  {0x42800000, 0x43000000, "DROM"},     {0x40800000, 0x40880000, "DRAM"},
@@ -69,6 +75,7 @@ std::span<const Region> memory_map(std::uint16_t chip_id) {
     case 2: return kEsp32S2Map;
     case 5: return kEsp32C3Map;
     case 9: return kEsp32S3Map;
+    case 12: return kEsp32C2Map;
     case 13: return kEsp32C6Map;
     case 23: return kEsp32C5Map;
     default: return {};

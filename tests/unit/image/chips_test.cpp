@@ -105,7 +105,10 @@ TEST_CASE("flash frequency codes are the chip's own") {
   CHECK_THROWS_AS(FlashParams::parse("keep", "26m", "keep", 23), Error);
 }
 
-TEST_CASE("ESP32-C6 and ESP32-C5 memory maps") {
+TEST_CASE("ESP32-C2, ESP32-C6 and ESP32-C5 memory maps") {
+  CHECK(memory_types(kEsp32C2, 0x3C000020) == std::vector<std::string>{"DROM"});
+  CHECK(memory_types(kEsp32C2, 0x3FCA0000) == std::vector<std::string>{"DRAM", "BYTE_ACCESSIBLE"});
+  CHECK(memory_types(kEsp32C2, 0x42400000).empty());  // the C2's IROM window is 4 MiB
   CHECK(memory_types(kEsp32C6, 0x42800020) == std::vector<std::string>{"DROM"});
   CHECK(memory_types(kEsp32C6, 0x40870000) == std::vector<std::string>{"DRAM", "BYTE_ACCESSIBLE", "IRAM"});
   CHECK(memory_types(23, 0x40870000).empty());  // the C5's RAM ends at 0x40860000
