@@ -11,6 +11,7 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/numbers.hpp"
+#include "fwprov/image/chips.hpp"
 #include "fwprov/image/describe.hpp"
 #include "fwprov/image/flash_params.hpp"
 #include "fwprov/image/format.hpp"
@@ -51,10 +52,12 @@ std::vector<std::string> info_lines(ByteView file, const ParsedImage& image) {
   lines.push_back("Detected image type: " + chip);
   title(lines, chip + " Image Header");
   lines.push_back("Image version: 1");
-  lines.push_back(fmt::format("Entry point: 0x{:8x}", h.entry_point));
+  // esptool: f"Entry point: {image.entrypoint:#8x}" (the width counts the 0x prefix), or
+  // "Entry point not set" for 0.
+  lines.push_back(h.entry_point != 0 ? fmt::format("Entry point: {:#8x}", h.entry_point) : std::string("Entry point not set"));
   lines.push_back(fmt::format("Segments: {}", h.segment_count));
   lines.push_back("Flash size: " + name_or_code(flash_size_name(h.flash_size_freq & 0xF0), h.flash_size_freq >> 4));
-  lines.push_back("Flash freq: " + name_or_code(flash_freq_name(h.flash_size_freq & 0x0F), h.flash_size_freq & 0x0F));
+  lines.push_back("Flash freq: " + name_or_code(flash_freq_name(h.flash_size_freq & 0x0F, x.chip_id), h.flash_size_freq & 0x0F));
   lines.push_back("Flash mode: " + upper(name_or_code(flash_mode_name(h.flash_mode), h.flash_mode)));
   title(lines, chip + " Extended Image Header");
   lines.push_back(fmt::format("WP pin: {:#x}{}", x.wp_pin, x.wp_pin == kWpPinDisabled ? " (disabled)" : ""));
@@ -107,7 +110,7 @@ nlohmann::json info_json(ByteView file, const ParsedImage& image, const std::str
   if (auto name = chip_name(x.chip_id)) doc["chip"] = *name;
   doc["entry_point"] = h.entry_point;
   doc["flash"] = {{"mode", flash_mode_name(h.flash_mode).value_or("unknown")},
-                  {"freq", flash_freq_name(h.flash_size_freq & 0x0F).value_or("unknown")},
+                  {"freq", flash_freq_name(h.flash_size_freq & 0x0F, x.chip_id).value_or("unknown")},
                   {"size", flash_size_name(h.flash_size_freq & 0xF0).value_or("unknown")},
                   {"header_bytes_2_3", fmt::format("{:02x}{:02x}", h.flash_mode, h.flash_size_freq)}};
   doc["extended_header"] = {{"wp_pin", x.wp_pin},       {"clk_drv", x.clk_drv},          {"q_drv", x.q_drv},
@@ -150,19 +153,33 @@ void run_info(Context& context, const InfoArgs& args) {
 }
 
 struct PatchArgs {
-  std::string file, output, mode = "keep", freq = "keep", size = "keep", address;
+  std::string file, output, mode = "keep", freq = "keep", size = "keep", address, chip = "auto";
 };
 
+// The chip write-flash would be talking to: --chip, or (auto) the one the image's extended
+// header names. That decides the bootloader offset (ESP32/S2 0x1000, C3/S3/C2/C6/H2 0x0, ...)
+// and the flash frequency codes. A file that names no known chip is treated as ESP32.
+const Chip& patch_chip(const std::string& option, ByteView input) {
+  if (option != "auto") {
+    if (const Chip* chip = chip_by_name(option)) return *chip;
+    std::string names = "auto";
+    for (const auto& chip : known_chips()) names += ", " + std::string(chip.esptool_name);
+    throw Error(ErrorKind::Usage, "--chip '" + option + "' is not a chip esptool knows (choose from " + names + ")");
+  }
+  return chip_of_image(input);
+}
+
 void run_patch(Context& context, const PatchArgs& args) {
-  const FlashParams params = FlashParams::parse(args.mode, args.freq, args.size);
-  std::uint32_t address = kEsp32BootloaderOffset;
+  const Bytes input = read_file(args.file);
+  const Chip& chip = patch_chip(args.chip, input);
+  const FlashParams params = FlashParams::parse(args.mode, args.freq, args.size, chip.image_chip_id);
+  std::uint32_t address = chip.bootloader_offset;
   if (!args.address.empty()) {
     const auto parsed = parse_unsigned(args.address);
     if (!parsed || *parsed > 0xFFFFFFFF) throw Error(ErrorKind::Usage, "--address '" + args.address + "' is not a flash address");
     address = static_cast<std::uint32_t>(*parsed);
   }
-  const Bytes input = read_file(args.file);
-  const PatchResult result = patch_flash_params(input, address, params);
+  const PatchResult result = patch_flash_params(input, address, params, chip.bootloader_offset);
   if (result.warn) context.out.warning({SourceLocation{args.file}, result.reason});
   write_file_atomic(args.output, result.bytes);
   const std::string header = fmt::format("{:02x}{:02x}", result.flash_mode, result.flash_size_freq);
@@ -171,6 +188,7 @@ void run_patch(Context& context, const PatchArgs& args) {
                           {"input", args.file},
                           {"output", args.output},
                           {"address", address},
+                          {"chip", std::string(chip.esptool_name)},
                           {"patched", result.patched()},
                           {"header_changed", result.header_changed},
                           {"digest_updated", result.digest_updated},
@@ -210,11 +228,14 @@ void setup_image(CLI::App& app, Context& context) {
   pt->add_option("file", patch->file, "Image to patch (normally the bootloader)")->required();
   pt->add_option("-o,--output", patch->output, "Output file")->required();
   pt->add_option("--flash-mode", patch->mode, "qio, qout, dio, dout or keep (default keep)");
-  pt->add_option("--flash-freq", patch->freq, "80m, 40m, 26m, 20m or keep (default keep)");
+  pt->add_option("--flash-freq", patch->freq, "80m, 40m, 26m, 20m or keep (default keep); other chips: their own names (C2 60m..15m, H2 48m..12m)");
   pt->add_option("--flash-size", patch->size, "1MB, 2MB, 4MB, 8MB, 16MB, 32MB, 64MB, 128MB or keep (default keep)");
   pt->add_option("--address", patch->address,
-                 "Flash address the file will be written to (default 0x1000, the ESP32 bootloader offset); esptool patches "
-                 "only files written at the bootloader offset");
+                 "Flash address the file will be written to (default: the chip's bootloader offset, 0x1000 on the ESP32); "
+                 "esptool patches only files written at the bootloader offset");
+  pt->add_option("--chip", patch->chip,
+                 "The chip write-flash talks to: auto (default: the chip named in the image header, ESP32 when none), esp32, "
+                 "esp32s2, esp32s3, esp32c3, esp32c2, esp32c6, esp32h2, esp32p4, esp32c61 or esp32c5");
   pt->footer("Example:\n  fwprov image patch bootloader.bin -o bootloader-dio.bin --flash-mode dio --flash-freq 40m --flash-size 4MB\n"
              "Like write-flash, the output is padded with 0xFF to a multiple of 4 bytes; files that are not valid images are\n"
              "copied unchanged with a warning.");

@@ -75,7 +75,14 @@ std::uint32_t parse_state(const std::string& state) {
 void run_set_boot(Context& context, const SetBootArgs& args) {
   const PartitionTable table = load_ota_table(context, args.table, args.table_offset);
   const std::size_t slot = resolve_ota_slot(table, args.target);
-  const auto slots = ota_slots(table);
+  // otatool counts slots by subtype alone; the bootloader counts app rows. Write what otatool
+  // writes, and say so when the two disagree.
+  const auto slots = otatool_ota_slots(table);
+  if (slots != ota_slots(table))
+    context.out.warning({SourceLocation{args.table},
+                         fmt::format("a non-app partition has an OTA app subtype (0x10-0x1f): otatool.py counts it as a slot "
+                                     "({} slots), the bootloader does not ({}); the sequence number follows otatool",
+                                     slots.size(), ota_slots(table).size())});
   Bytes current;
   if (args.input.empty()) {
     const Partition* otadata = otadata_partition(table);

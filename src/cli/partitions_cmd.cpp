@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "commands.hpp"
@@ -128,6 +129,13 @@ void run_table_generate(Context& context, const TableGenerateArgs& args) {
   if (args.output == "-") {
     std::fwrite(output.data(), 1, output.size(), stdout);
     return;
+  }
+  // Like the reference ("Make sure that the output directory is created"), a missing output
+  // folder is created.
+  if (const auto folder = std::filesystem::path(args.output).parent_path(); !folder.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec) throw Error(ErrorKind::Io, SourceLocation{args.output}, "cannot create output folder " + folder.string() + ": " + ec.message());
   }
   write_file_atomic(args.output, output);
   if (context.options.json) {

@@ -4,17 +4,11 @@
 #include <span>
 #include <string_view>
 
+#include "fwprov/image/chips.hpp"
 #include "fwprov/image/format.hpp"
 
 namespace fwprov::image {
 namespace {
-
-struct ChipName {
-  std::uint16_t id;
-  const char* name;
-};
-constexpr ChipName kChips[] = {{0, "ESP32"},     {2, "ESP32-S2"},  {5, "ESP32-C3"},  {9, "ESP32-S3"},  {12, "ESP32-C2"},
-                               {13, "ESP32-C6"}, {16, "ESP32-H2"}, {18, "ESP32-P4"}, {20, "ESP32-C61"}, {23, "ESP32-C5"}};
 
 struct Region {
   std::uint32_t start, end;  // [start, end)
@@ -46,11 +40,44 @@ constexpr Region kEsp32S3Map[] = {
     {0x50000000, 0x50002000, "RTC_DATA"},
 };
 
+// esptool targets/esp32c3.py MEMORY_MAP (the same from v4 to v5).
+constexpr Region kEsp32C3Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},  {0x3C000000, 0x3C800000, "DROM"},     {0x3FC80000, 0x3FCE0000, "DRAM"},
+    {0x3FC88000, 0x3FD00000, "BYTE_ACCESSIBLE"}, {0x3FF00000, 0x3FF20000, "DROM_MASK"}, {0x40000000, 0x40060000, "IROM_MASK"},
+    {0x42000000, 0x42800000, "IROM"},     {0x4037C000, 0x403E0000, "IRAM"},     {0x50000000, 0x50002000, "RTC_IRAM"},
+    {0x50000000, 0x50002000, "RTC_DRAM"}, {0x600FE000, 0x60100000, "MEM_INTERNAL2"},
+};
+
+// esptool targets/esp32c2.py MEMORY_MAP.
+constexpr Region kEsp32C2Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},   {0x3C000000, 0x3C400000, "DROM"},      {0x3FCA0000, 0x3FCE0000, "DRAM"},
+    {0x3FC88000, 0x3FD00000, "BYTE_ACCESSIBLE"}, {0x3FF00000, 0x3FF50000, "DROM_MASK"}, {0x40000000, 0x40090000, "IROM_MASK"},
+    {0x42000000, 0x42400000, "IROM"},      {0x4037C000, 0x403C0000, "IRAM"},
+};
+// esptool targets/esp32c6.py MEMORY_MAP.
+constexpr Region kEsp32C6Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},  {0x42800000, 0x43000000, "DROM"},     {0x40800000, 0x40880000, "DRAM"},
+    {0x40800000, 0x40880000, "BYTE_ACCESSIBLE"}, {0x4004AC00, 0x40050000, "DROM_MASK"}, {0x40000000, 0x4004AC00, "IROM_MASK"},
+    {0x42000000, 0x42800000, "IROM"},     {0x40800000, 0x40880000, "IRAM"},     {0x50000000, 0x50004000, "RTC_IRAM"},
+    {0x50000000, 0x50004000, "RTC_DRAM"}, {0x600FE000, 0x60100000, "MEM_INTERNAL2"},
+};
+// esptool targets/esp32c5.py MEMORY_MAP.
+constexpr Region kEsp32C5Map[] = {
+    {0x00000000, 0x00010000, "PADDING"},  {0x42800000, 0x43000000, "DROM"},     {0x40800000, 0x40860000, "DRAM"},
+    {0x40800000, 0x40860000, "BYTE_ACCESSIBLE"}, {0x4003A000, 0x40040000, "DROM_MASK"}, {0x40000000, 0x4003A000, "IROM_MASK"},
+    {0x42000000, 0x42800000, "IROM"},     {0x40800000, 0x40860000, "IRAM"},     {0x50000000, 0x50004000, "RTC_IRAM"},
+    {0x50000000, 0x50004000, "RTC_DRAM"}, {0x600FE000, 0x60100000, "MEM_INTERNAL2"},
+};
+
 std::span<const Region> memory_map(std::uint16_t chip_id) {
   switch (chip_id) {
     case 0: return kEsp32Map;
     case 2: return kEsp32S2Map;
+    case 5: return kEsp32C3Map;
     case 9: return kEsp32S3Map;
+    case 12: return kEsp32C2Map;
+    case 13: return kEsp32C6Map;
+    case 23: return kEsp32C5Map;
     default: return {};
   }
 }
@@ -69,8 +96,7 @@ bool has_type(const std::vector<std::string>& types, std::string_view name) {
 }  // namespace
 
 std::optional<std::string> chip_name(std::uint16_t chip_id) {
-  for (const auto& chip : kChips)
-    if (chip.id == chip_id) return std::string(chip.name);
+  if (const Chip* chip = chip_by_image_id(chip_id)) return std::string(chip->display_name);
   return std::nullopt;
 }
 

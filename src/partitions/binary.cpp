@@ -6,6 +6,7 @@
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/partitions/codec.hpp"
+#include "text_input.hpp"
 
 namespace fwprov::partitions {
 namespace {
@@ -21,19 +22,6 @@ void append_entry(Bytes& out, const Partition& p) {
   std::copy_n(p.name.begin(), std::min(p.name.size(), kNameSize), name);  // longer names are cut, like struct '16s'
   out.insert(out.end(), name, name + kNameSize);
   append_u32le(out, p.flags());
-}
-
-// Python's bytes.decode() succeeds (structure only; overlong forms are rare enough to ignore).
-bool valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t extra = lead < 0x80 ? 0 : (lead & 0xE0) == 0xC0 ? 1 : (lead & 0xF0) == 0xE0 ? 2 : (lead & 0xF8) == 0xF0 ? 3 : 4;
-    if (extra == 4 || text.size() - i <= extra) return false;
-    for (std::size_t k = 1; k <= extra; ++k)
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    i += extra + 1;
-  }
-  return true;
 }
 
 // Python's repr() of a bytes object, e.g. b'\\xaaQ': the reference prints magic bytes and the
@@ -116,7 +104,7 @@ PartitionTable parse_binary_table(ByteView data, const std::string& file, const 
     p.size = load_u32le(&row[8]);
     const char* name = reinterpret_cast<const char*>(&row[12]);
     p.name = std::string(name, std::find(name, name + kNameSize, '\0'));
-    if (!valid_utf8(p.name))
+    if (!detail::strict_utf8(p.name))
       throw Error(ErrorKind::Input, where, "partition name bytes are not valid UTF-8 (" + to_hex(to_bytes(p.name)) + ")");
     std::uint32_t flags = load_u32le(&row[28]);
     p.encrypted = (flags & kFlagEncrypted) != 0;

@@ -13,13 +13,9 @@
 namespace fwprov::partitions {
 namespace {
 
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); }
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
+// Python's str.strip(), Unicode spaces included (a no-break space pasted from a web page is
+// stripped by the reference too).
+std::string_view trim(std::string_view text) { return detail::python_strip(text); }
 
 struct RawRow {
   Partition partition;

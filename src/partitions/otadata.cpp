@@ -48,12 +48,16 @@ bool OtaSelectEntry::valid_for_bootloader() const noexcept {
 
 Bytes blank_otadata(std::size_t size) { return Bytes(size, 0xFF); }
 
-std::vector<const Partition*> ota_slots(const PartitionTable& table) {
+namespace {
+
+// The rows for ota_0, ota_1, ... up to the first missing subtype; `app_only` is the
+// bootloader's rule, otatool matches the subtype alone.
+std::vector<const Partition*> consecutive_ota_rows(const PartitionTable& table, bool app_only) {
   std::vector<const Partition*> slots;
   for (unsigned slot = 0; slot < kAppOtaSlots; ++slot) {
     const Partition* found = nullptr;
     for (const auto& p : table.partitions)
-      if (p.type == kTypeApp && p.subtype == kAppOtaMin + slot) {
+      if ((!app_only || p.type == kTypeApp) && p.subtype == kAppOtaMin + slot) {
         found = &p;
         break;
       }
@@ -63,8 +67,13 @@ std::vector<const Partition*> ota_slots(const PartitionTable& table) {
   return slots;
 }
 
+}  // namespace
+
+std::vector<const Partition*> ota_slots(const PartitionTable& table) { return consecutive_ota_rows(table, true); }
+std::vector<const Partition*> otatool_ota_slots(const PartitionTable& table) { return consecutive_ota_rows(table, false); }
+
 std::size_t resolve_ota_slot(const PartitionTable& table, const std::string& target) {
-  const auto slots = ota_slots(table);
+  const auto slots = otatool_ota_slots(table);
   std::string known;
   for (std::size_t i = 0; i < slots.size(); ++i) known += fmt::format("{}{} = '{}'", known.empty() ? "" : ", ", i, slots[i]->name);
   if (slots.empty()) throw Error(ErrorKind::Input, "the partition table has no OTA app partitions (ota_0, ota_1, ...)");
@@ -115,7 +124,9 @@ OtadataStatus read_otadata(ByteView data, const PartitionTable& table, const std
   status.entries = {entry_at(data, 0), entry_at(data, 1)};
   status.slot_count = ota_slots(table).size();
   const bool valid0 = status.entries[0].valid_for_bootloader(), valid1 = status.entries[1].valid_for_bootloader();
-  if (valid0 && valid1) status.active_entry = status.entries[0].seq >= status.entries[1].seq ? 0 : 1;
+  // bootloader_common_select_otadata(): entry 0 only when its seq is strictly larger, so a tie
+  // goes to entry 1 (otatool's base choice, in set_boot_slot, breaks the tie the other way).
+  if (valid0 && valid1) status.active_entry = status.entries[0].seq > status.entries[1].seq ? 0 : 1;
   else if (valid0) status.active_entry = 0;
   else if (valid1) status.active_entry = 1;
   if (status.active_entry && status.slot_count > 0) {

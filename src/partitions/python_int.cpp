@@ -5,11 +5,10 @@
 #include <string>
 
 #include "fwprov/core/error.hpp"
+#include "text_input.hpp"
 
 namespace fwprov::partitions::detail {
 namespace {
-
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); }
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -50,8 +49,7 @@ std::optional<std::uint64_t> digits(std::string_view text, unsigned base, bool l
 }  // namespace
 
 std::optional<std::int64_t> python_int(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  text = python_strip(text);  // int() ignores surrounding whitespace, Unicode spaces included
   bool negative = false;
   if (!text.empty() && (text[0] == '+' || text[0] == '-')) {
     negative = text[0] == '-';

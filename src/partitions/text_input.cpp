@@ -1,6 +1,8 @@
 #include "text_input.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <fmt/core.h>
 #include <cstdint>
 #include <cstdlib>
 
@@ -10,20 +12,86 @@ namespace fwprov::partitions::detail {
 
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-// Python str.splitlines() for the ASCII line boundaries.
+namespace {
+
+// Length of the Unicode line break (U+0085, U+2028, U+2029) starting at `text`, or 0.
+std::size_t unicode_line_break(std::string_view text) {
+  if (text.starts_with("\xC2\x85")) return 2;
+  if (text.starts_with("\xE2\x80\xA8") || text.starts_with("\xE2\x80\xA9")) return 3;
+  return 0;
+}
+
+bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f'); }
+
+// The non-ASCII characters Python's str.isspace() accepts, UTF-8 encoded.
+constexpr std::string_view kUnicodeSpaces[] = {
+    "\xC2\x85",     "\xC2\xA0",     "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81", "\xE2\x80\x82", "\xE2\x80\x83",
+    "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88", "\xE2\x80\x89", "\xE2\x80\x8A",
+    "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80"};
+
+std::size_t leading_space(std::string_view text) {
+  if (text.empty()) return 0;
+  if (ascii_space(text.front())) return 1;
+  for (auto space : kUnicodeSpaces)
+    if (text.starts_with(space)) return space.size();
+  return 0;
+}
+
+std::size_t trailing_space(std::string_view text) {
+  if (text.empty()) return 0;
+  if (ascii_space(text.back())) return 1;
+  for (auto space : kUnicodeSpaces)
+    if (text.ends_with(space)) return space.size();
+  return 0;
+}
+
+}  // namespace
+
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= '\x1c' && c <= '\x1e')) {
-      lines.push_back(text.substr(start, i - start));
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      start = i + 1;
-    }
+    std::size_t break_length = 0;
+    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') break_length = 2;
+    else if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= '\x1c' && c <= '\x1e')) break_length = 1;
+    else break_length = unicode_line_break(text.substr(i));
+    if (break_length == 0) continue;
+    lines.push_back(text.substr(start, i - start));
+    i += break_length - 1;
+    start = i + 1;
   }
   if (start < text.size()) lines.push_back(text.substr(start));
   return lines;
+}
+
+std::string_view python_strip(std::string_view text) {
+  while (const std::size_t n = leading_space(text)) text.remove_prefix(n);
+  while (const std::size_t n = trailing_space(text)) text.remove_suffix(n);
+  return text;
+}
+
+bool strict_utf8(std::string_view text, std::size_t* bad_at) {
+  auto byte = [&](std::size_t i) -> unsigned { return static_cast<unsigned char>(text[i]); };
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned lead = byte(i);
+    std::size_t extra = 0;
+    unsigned low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
+    if (lead < 0x80) extra = 0;
+    else if (lead >= 0xC2 && lead <= 0xDF) extra = 1;
+    else if (lead >= 0xE0 && lead <= 0xEF) extra = 2, low = lead == 0xE0 ? 0xA0 : 0x80, high = lead == 0xED ? 0x9F : 0xBF;
+    else if (lead >= 0xF0 && lead <= 0xF4) extra = 3, low = lead == 0xF0 ? 0x90 : 0x80, high = lead == 0xF4 ? 0x8F : 0xBF;
+    else extra = 99;  // 0x80-0xC1 and 0xF5-0xFF never start a character
+    bool ok = extra != 99 && text.size() - i > extra;
+    for (std::size_t k = 1; ok && k <= extra; ++k)
+      ok = k == 1 ? byte(i + 1) >= low && byte(i + 1) <= high : (byte(i + k) & 0xC0) == 0x80;
+    if (!ok) {
+      if (bad_at != nullptr) *bad_at = i;
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
 }
 
 // os.path.expandvars: $name and ${name} replaced when set, left alone otherwise.
@@ -82,12 +150,17 @@ std::string decode_text(std::string_view text, const std::string& file) {
   auto bytes = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(text[i])); };
   auto fail = [&] { return Error(ErrorKind::Input, SourceLocation{file}, "text with a UTF-16/32 byte-order mark does not decode"); };
   std::string out;
-  if (text.starts_with(std::string_view("\xFF\xFE\0\0", 4)) || text.starts_with(std::string_view("\0\0\xFE\xFF", 4))) {
-    const bool little = text[0] == '\xFF';
+  // The reference tests the UTF-16-LE BOM (FF FE) before the UTF-32-LE one (FF FE 00 00), so it
+  // decodes UTF-32-LE text as UTF-16: line 1 then starts with a NUL character (the BOM's
+  // second half) and every such file fails with "Field 'type' can't be left empty." or worse.
+  if (text.starts_with(std::string_view("\xFF\xFE\0\0", 4)))
+    throw Error(ErrorKind::Input, SourceLocation{file, 1},
+                "UTF-32-LE text (byte-order mark FF FE 00 00) is not supported: gen_esp32part.py reads it as UTF-16 and "
+                "rejects it; save the CSV as UTF-8");
+  if (text.starts_with(std::string_view("\0\0\xFE\xFF", 4))) {
     if (text.size() % 4 != 0) throw fail();
     for (std::size_t i = 4; i < text.size(); i += 4) {
-      const std::uint32_t cp = little ? bytes(i) | bytes(i + 1) << 8 | bytes(i + 2) << 16 | bytes(i + 3) << 24
-                                      : bytes(i + 3) | bytes(i + 2) << 8 | bytes(i + 1) << 16 | bytes(i) << 24;
+      const std::uint32_t cp = bytes(i + 3) | bytes(i + 2) << 8 | bytes(i + 1) << 16 | bytes(i) << 24;
       if (cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) throw fail();
       append_utf8(out, cp);
     }
@@ -113,6 +186,14 @@ std::string decode_text(std::string_view text, const std::string& file) {
     return out;
   }
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  std::size_t bad_at = 0;
+  if (!strict_utf8(text, &bad_at)) {
+    // Python's decode() raises UnicodeDecodeError here (a traceback from the reference).
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad_at), '\n'));
+    throw Error(ErrorKind::Input, SourceLocation{file, line},
+                fmt::format("not UTF-8 text: byte 0x{:02x} at offset {} does not decode (save the CSV as UTF-8)",
+                            static_cast<unsigned char>(text[bad_at]), bad_at));
+  }
   return std::string(text);
 }
 

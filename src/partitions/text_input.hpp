@@ -8,11 +8,21 @@
 namespace fwprov::partitions::detail {
 
 // UTF-8 text; a UTF-8 BOM is dropped, UTF-16/32 text with a BOM is converted to UTF-8.
-// Throws Error(Input) naming `file` when UTF-16/32 text does not decode.
+// Throws Error(Input) naming `file` (and the line) where Python's decoder fails: invalid
+// UTF-8, undecodable UTF-16/32, and every UTF-32-LE file (see text_input.cpp).
 std::string decode_text(std::string_view text, const std::string& file);
 
-// Python str.splitlines() for the ASCII line boundaries (\n, \r\n, \r, \v, \f, \x1c-\x1e).
+// True when Python's strict UTF-8 decoder accepts `text` (no overlong forms, surrogates or
+// code points above U+10FFFF); `bad_at` gets the offset of the first bad byte.
+bool strict_utf8(std::string_view text, std::size_t* bad_at = nullptr);
+
+// Python str.splitlines() on UTF-8 text: \n, \r\n, \r, \v, \f, \x1c-\x1e, U+0085, U+2028, U+2029.
 std::vector<std::string_view> split_lines(std::string_view text);
+
+// Python str.strip() on UTF-8 text: every character str.isspace() accepts, ASCII (\t-\r,
+// \x1c-\x1f, space) and Unicode (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029,
+// U+202F, U+205F, U+3000).
+std::string_view python_strip(std::string_view text);
 
 // $name and ${name} replaced from the environment when set, left alone otherwise.
 std::string expand_vars(std::string_view line);

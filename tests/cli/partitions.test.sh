@@ -92,6 +92,20 @@ expect_exit 4 "missing input" -- "$FWPROV" partitions generate "$WORK/nosuch.csv
 expect_exit 3 "bare --secure is v1" -- "$FWPROV" partitions generate "$table" "$WORK/x.bin" --secure
 expect_grep "not aligned to 0x10000" "$WORK/err" "v1 alignment"
 
+# gen_esp32part.py creates a missing output folder.
+expect_exit 0 "output folder created" -- "$FWPROV" partitions generate "$table" "$WORK/new/folder/t.bin"
+[ "$(stat -c %s "$WORK/new/folder/t.bin" 2>/dev/null)" = 3072 ] && pass || fail "generate into a new folder"
+# Text Python's strict UTF-8 decoder refuses (the reference crashes): exit 3 naming the line.
+printf 'nvs, data, nvs, , 0x6000\nph\377y, data, phy, , 0x1000\n' > "$WORK/latin1.csv"
+expect_exit 3 "non-UTF-8 CSV" -- "$FWPROV" partitions generate "$WORK/latin1.csv" "$WORK/latin1.bin"
+expect_grep "latin1.csv:2" "$WORK/err" "non-UTF-8 CSV names line 2"
+# A no-break space (U+00A0) around a field is stripped like Python's str.strip().
+printf 'nvs,\302\240data\302\240, nvs, , 0x6000\n' > "$WORK/nbsp.csv"
+printf 'nvs, data, nvs, , 0x6000\n' > "$WORK/plain.csv"
+expect_exit 0 "no-break space" -- "$FWPROV" partitions generate "$WORK/nbsp.csv" "$WORK/nbsp.bin"
+expect_exit 0 "plain" -- "$FWPROV" partitions generate "$WORK/plain.csv" "$WORK/plain.bin"
+expect_same_file "$WORK/nbsp.bin" "$WORK/plain.bin" "no-break space stripped"
+
 # Every ready-made table in partitions/ builds and round-trips.
 for csv in "$SOURCE_DIR"/partitions/*.csv; do
   base=$(basename "$csv" .csv)

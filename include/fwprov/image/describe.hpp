@@ -16,7 +16,8 @@ namespace fwprov::image {
 std::optional<std::string> chip_name(std::uint16_t chip_id);
 
 // Memory regions (esptool's chip MEMORY_MAP names, map order) containing `address`. The
-// ESP32, ESP32-S2 and ESP32-S3 maps are known; other chips give an empty list.
+// ESP32, ESP32-S2, ESP32-S3, ESP32-C3, ESP32-C2, ESP32-C6 and ESP32-C5 maps are known; other
+// chips give an empty list.
 std::vector<std::string> memory_types(std::uint16_t chip_id, std::uint32_t address);
 
 // esp_app_desc_t, strings with their trailing NULs removed.

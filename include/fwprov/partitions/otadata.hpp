@@ -47,7 +47,13 @@ Bytes blank_otadata(std::size_t size = kOtadataSize);
 // bootloader and otatool count as the OTA slots).
 std::vector<const Partition*> ota_slots(const PartitionTable& table);
 
-// Slot index for "ota_N"/partition name or a number; throws Error(Usage) naming the slots.
+// otatool.py's slot list: for ota_0, ota_1, ... the first row in table order whose subtype is
+// 0x10 + i, of ANY type (otatool does not look at the type), up to the first missing one. The
+// same as ota_slots() unless a non-app row has a subtype 0x10-0x1F.
+std::vector<const Partition*> otatool_ota_slots(const PartitionTable& table);
+
+// Slot index in otatool_ota_slots() for a partition name ("ota_1") or a slot number ("1");
+// throws Error(Usage) naming the slots.
 std::size_t resolve_ota_slot(const PartitionTable& table, const std::string& target);
 
 struct SetBootResult {

@@ -10,6 +10,7 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/numbers.hpp"
+#include "fwprov/image/chips.hpp"
 #include "fwprov/image/patch.hpp"
 #include "test_support.hpp"
 
@@ -25,9 +26,20 @@ std::uint32_t address_of(const nlohmann::json& row) {
   return static_cast<std::uint32_t>(parse_unsigned(row.at("address").get<std::string>()).value());
 }
 
-FlashParams params_of(const nlohmann::json& row) {
+FlashParams params_of(const nlohmann::json& row, std::uint16_t chip_id = 0) {
   return FlashParams::parse(row.at("flash_mode").get<std::string>(), row.at("flash_freq").get<std::string>(),
-                            row.at("flash_size").get<std::string>());
+                            row.at("flash_size").get<std::string>(), chip_id);
+}
+
+// The chip write-flash talked to when the case was recorded: expected.json "chip" (esptool's
+// name), else the one the image names.
+const Chip& recorded_chip(const nlohmann::json& expected, ByteView image) {
+  if (expected.contains("chip")) {
+    const Chip* chip = chip_by_name(expected.at("chip").get<std::string>());
+    REQUIRE(chip != nullptr);
+    return *chip;
+  }
+  return chip_of_image(image);
 }
 
 std::string header_hex(const PatchResult& result) {
@@ -52,10 +64,11 @@ TEST_CASE("write-flash patch results match every golden image case") {
   for (const auto& dir : dirs) {
     const Bytes input = read_file(dir / "image.bin");
     const auto expected = load_json(dir / "expected.json");
+    const Chip& chip = recorded_chip(expected, input);
     for (const auto& row : expected.at("write_flash_patch_results")) {
       INFO(dir.filename().string() << " at " << row.at("address") << " " << row.at("flash_mode") << "/"
                                    << row.at("flash_freq") << "/" << row.at("flash_size"));
-      const auto result = patch_flash_params(input, address_of(row), params_of(row));
+      const auto result = patch_flash_params(input, address_of(row), params_of(row, chip.image_chip_id), chip.bootloader_offset);
       CHECK(to_hex(sha256(result.bytes)) == row.at("output_sha256").get<std::string>());
       CHECK(header_hex(result) == row.at("header_bytes_2_3").get<std::string>());
       const bool unchanged = row.at("unchanged").get<bool>();

@@ -37,7 +37,7 @@ TEST_CASE("golden otadata images are reproduced byte for byte") {
       REQUIRE(operation == "set_boot");
       const auto table = table_from(dir / "partitions.csv");
       const std::size_t slot = resolve_ota_slot(table, target_text(args.at("target")));
-      const Bytes result = set_boot_slot(read_file(dir / "input-otadata.bin"), slot, ota_slots(table).size()).data;
+      const Bytes result = set_boot_slot(read_file(dir / "input-otadata.bin"), slot, otatool_ota_slots(table).size()).data;
       CHECK(result == read_file(dir / "expected-otadata.bin"));
       // Reading it back: the bootloader boots the chosen slot.
       const auto status = read_otadata(result, table, "expected-otadata.bin");
@@ -105,4 +105,40 @@ TEST_CASE("set-boot input checks") {
   CHECK_THROWS_AS(resolve_ota_slot(seed, "2"), Error);
   CHECK_THROWS_AS(resolve_ota_slot(seed, "storage"), Error);
   CHECK_THROWS_AS(set_boot_slot(Bytes(0x1000, 0xFF), 0, 2), Error);
+}
+
+TEST_CASE("otatool counts OTA slots by subtype alone, whatever the type") {
+  // otatool.py switch_ota_partition: `filter(lambda p: p.subtype == 0x10 + i, partition_table)`
+  // with no type test, so the data row with subtype 0x12 makes a third slot for it.
+  Warnings warnings;
+  const auto table = load_table(to_bytes("nvs, data, nvs, , 0x4000\notadata, data, ota, , 0x2000\n"
+                                         "ota_0, app, ota_0, , 1M\nota_1, app, ota_1, , 1M\nextra, data, 0x12, , 0x1000\n"),
+                                "t.csv", {}, warnings);
+  CHECK(ota_slots(table).size() == 2);
+  REQUIRE(otatool_ota_slots(table).size() == 3);
+  CHECK(otatool_ota_slots(table)[2]->name == "extra");
+  // Entry 0 holds seq 3; switching to ota_0 (target seq 1): smallest 1 % 3 + 3i >= 3 is 4
+  // (with the bootloader's two slots it would be 3).
+  Bytes current(2 * kOtaSectorSize, 0xFF);
+  store_u32le(current.data(), 3);
+  store_u32le(current.data() + kOtaCrcOffset, ota_seq_crc(3));
+  const auto result = set_boot_slot(current, resolve_ota_slot(table, "ota_0"), otatool_ota_slots(table).size());
+  CHECK(result.entry == 1);
+  CHECK(result.seq == 4);
+  // A non-app row with subtype 0x10 listed first takes slot 0: otatool no longer finds the app ota_0 by name.
+  const auto shadowed = load_table(to_bytes("cfg, data, 0x10, 0x9000, 0x1000\nota_0, app, ota_0, 0x10000, 1M\n"), "s.csv", {}, warnings);
+  CHECK(otatool_ota_slots(shadowed)[0]->name == "cfg");
+  CHECK_THROWS_AS(resolve_ota_slot(shadowed, "ota_0"), Error);
+  CHECK(resolve_ota_slot(shadowed, "0") == 0);
+}
+
+TEST_CASE("equal seqs: the bootloader reads entry 1, otatool bases on entry 0") {
+  // esp-idf bootloader_common_select_otadata(): `s[0].ota_seq > s[1].ota_seq ? 0 : 1`;
+  // otatool.py: `if otadata_info[0].seq >= otadata_info[1].seq: base = 0`.
+  const auto table = table_from(test::golden("otadata/ota_0_to_ota_1/partitions.csv"));
+  const Bytes twice = set_boot_slot(set_boot_slot(blank_otadata(), 0, 2).data, 0, 2).data;  // seq 1 in both
+  CHECK(read_otadata(twice, table, "twice").active_entry == std::optional<std::size_t>{1});
+  const auto next = set_boot_slot(twice, 1, 2);
+  CHECK(next.entry == 1);  // base entry 0, so the other sector gets seq 2
+  CHECK(next.seq == 2);
 }
