@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <functional>
 
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/csv.hpp"
@@ -26,7 +27,9 @@ std::string without_comment_lines(std::string_view text, std::vector<std::size_t
     if (next < text.size()) next += (text[next] == '\r' && next + 1 < text.size() && text[next + 1] == '\n') ? 2 : 1;
     if (text[i] != '#') {
       out.append(text.substr(i, end - i));
-      out.push_back('\n');
+      // A last line without a line end stays without one: it matters to a quoted field
+      // left open there, which Python's csv module runs to the end of the file.
+      if (end < text.size()) out.push_back('\n');
       original_line.push_back(line);
     }
     ++line;
@@ -66,10 +69,26 @@ constexpr std::array<std::string_view, 3> kApKeys = {"ap.ssid", "ap.passwd", "ap
 bool is_ap_key(std::string_view key) { return key == kApKeys[0] || key == kApKeys[1] || key == kApKeys[2]; }
 bool is_sta_key(std::string_view key) { return key == "sta.ssid" || key == "sta.pswd"; }
 
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+// Python's csv module counts characters, not bytes, against its field size limit.
+void check_field_lengths(const std::vector<CsvRow>& rows, const std::string& file_name, const std::function<std::size_t(std::size_t)>& line_of) {
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.fields.size(); ++i) {
+      if (row.fields[i].size() <= kMaxCsvFieldCharacters) continue;
+      std::size_t characters = character_count(row.fields[i]);
+      if (characters > kMaxCsvFieldCharacters)
+        throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(row.line), i + 1},
+                    "field of " + std::to_string(characters) + " characters; Python's csv module (and so the reference) refuses fields longer than " +
+                        std::to_string(kMaxCsvFieldCharacters) + " (use a file row for large values)");
+    }
+}
+
 }  // namespace
 
 std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& file_name) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  // A byte-order mark is NOT removed: the reference opens the file as 'utf8', not 'utf-8-sig',
+  // so the mark becomes part of the first header name (checked below).
   if (!is_valid_utf8(text)) {
     // Name the first line with a bad sequence.
     std::size_t line = 1, start = 0;
@@ -84,12 +103,20 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
   }
   std::vector<std::size_t> original_line;
   std::string cleaned = without_comment_lines(text, original_line);
-  auto rows = parse_csv(cleaned, file_name);
-  auto line_of = [&](std::size_t cleaned_line) {
+  CsvOptions csv_options;
+  csv_options.accept_unclosed_quote = true;  // like Python's csv module
+  auto rows = parse_csv(cleaned, file_name, csv_options);
+  std::function<std::size_t(std::size_t)> line_of = [&](std::size_t cleaned_line) {
     return cleaned_line >= 1 && cleaned_line <= original_line.size() ? original_line[cleaned_line - 1] : cleaned_line;
   };
   std::vector<InputRow> out;
   if (rows.empty()) return out;
+  // csv.DictReader takes the first line as the header even when it is empty; every row
+  // then lacks 'key' and the reference crashes (KeyError).
+  if (cleaned.starts_with('\n'))
+    throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(1)},
+                "the first line is empty, and the reference takes it as the header (then fails on every row); remove the empty line(s) before the header");
+  check_field_lengths(rows, file_name, line_of);
 
   // Header: by name, the last column of a name wins (like a dict built from the header).
   const auto& header = rows.front().fields;
@@ -98,10 +125,12 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
   for (std::size_t i = 0; i < header.size(); ++i)
     for (std::size_t k = 0; k < kNames.size(); ++k)
       if (header[i] == kNames[k]) columns[k] = i;
+  bool starts_with_bom = !header.empty() && header.front().starts_with(kByteOrderMark);
   for (std::size_t k = 0; k < kNames.size(); ++k)
     if (!columns[k])
       throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(rows.front().line)},
-                  "the header row has no '" + std::string(kNames[k]) + "' column (expected key,type,encoding,value)");
+                  "the header row has no '" + std::string(kNames[k]) + "' column (expected key,type,encoding,value)" +
+                      (starts_with_bom ? "; the file starts with a UTF-8 byte-order mark, which the reference keeps as part of the first header name: save it without the mark" : ""));
 
   out.reserve(rows.size() - 1);
   for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -121,6 +150,7 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
     row.type = take(1);
     row.encoding = take(2);
     row.value = take(3);
+    row.unclosed_quote = rows[r].unclosed_quote;
     out.push_back(std::move(row));
   }
   return out;
@@ -170,6 +200,8 @@ void RowWriter::add_row(const InputRow& row) {
     return *field;
   };
   const std::string type = row.type.value_or("");
+  if (row.unclosed_quote)
+    warn(row.key_column, "key", "key '" + key + "': a quoted field of this row is never closed; like the reference, it runs to the end of the file");
 
   // Reference: ap.ssid + ap.passwd + ap.authmode (not "0") known -> ap.pmk_info blob first.
   if (is_ap_key(key)) {
@@ -201,6 +233,10 @@ void RowWriter::add_row(const InputRow& row) {
   if (type == "namespace") {
     bool created = false;
     located(row, row.key_column, "key", [&] { created = builder_.add_namespace(key); });
+    // The reference writes index 255, but ESP-IDF's nvs_flash uses 255 as "any namespace" and
+    // itself hands out only 1..254, so items of this namespace are not found on the device.
+    if (created && builder_.current_namespace() == 255)
+      warn(row.key_column, "key", "namespace '" + key + "' is the 255th: ESP-IDF allows 254 namespaces (index 255 means 'any namespace' on the device)");
     if (!created)
       warn(row.key_column, "key", "namespace '" + key + "' was already created; like the reference, following rows stay in namespace index " +
                                       std::to_string(builder_.current_namespace()) + " (it does not switch back)");
