@@ -71,17 +71,12 @@ bool is_sta_key(std::string_view key) { return key == "sta.ssid" || key == "sta.
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
-// Python's csv module counts characters, not bytes, against its field size limit.
-void check_field_lengths(const std::vector<CsvRow>& rows, const std::string& file_name, const std::function<std::size_t(std::size_t)>& line_of) {
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.fields.size(); ++i) {
-      if (row.fields[i].size() <= kMaxCsvFieldCharacters) continue;
-      std::size_t characters = character_count(row.fields[i]);
-      if (characters > kMaxCsvFieldCharacters)
-        throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(row.line), i + 1},
-                    "field of " + std::to_string(characters) + " characters; Python's csv module (and so the reference) refuses fields longer than " +
-                        std::to_string(kMaxCsvFieldCharacters) + " (use a file row for large values)");
-    }
+// 1-based column of the first field longer than Python's csv field size limit (counted in
+// characters, as Python does), 0 when none is.
+std::size_t oversized_field_column(const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    if (fields[i].size() > kMaxCsvFieldCharacters && character_count(fields[i]) > kMaxCsvFieldCharacters) return i + 1;
+  return 0;
 }
 
 }  // namespace
@@ -116,7 +111,6 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
   if (cleaned.starts_with('\n'))
     throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(1)},
                 "the first line is empty, and the reference takes it as the header (then fails on every row); remove the empty line(s) before the header");
-  check_field_lengths(rows, file_name, line_of);
 
   // Header: by name, the last column of a name wins (like a dict built from the header).
   const auto& header = rows.front().fields;
@@ -142,6 +136,7 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
       if (i >= fields.size()) return std::nullopt;
       return std::move(fields[i]);
     };
+    row.oversized_field_column = oversized_field_column(fields);
     row.key_column = *columns[0] + 1;
     row.type_column = *columns[1] + 1;
     row.encoding_column = *columns[2] + 1;
@@ -202,6 +197,11 @@ void RowWriter::add_row(const InputRow& row) {
   const std::string type = row.type.value_or("");
   if (row.unclosed_quote)
     warn(row.key_column, "key", "key '" + key + "': a quoted field of this row is never closed; like the reference, it runs to the end of the file");
+  // The reference crashes here (_csv.Error); fwprov reads the field, since `nvs decode --csv`
+  // writes large blobs inline too, and warns (an error with --strict).
+  if (row.oversized_field_column != 0)
+    warn(row.oversized_field_column, "", "key '" + key + "': field longer than " + std::to_string(kMaxCsvFieldCharacters) +
+                                             " characters, which the reference's CSV reader refuses (it fails); use a file row");
 
   // Reference: ap.ssid + ap.passwd + ap.authmode (not "0") known -> ap.pmk_info blob first.
   if (is_ap_key(key)) {
@@ -247,7 +247,10 @@ void RowWriter::add_row(const InputRow& row) {
   if (builder_.namespace_count() == 0)
     warn(row.key_column, "key", "key '" + key + "' comes before any namespace row; it is stored in namespace index 0");
   const std::string& encoding = require(row.encoding, row.encoding_column, "encoding");
-  const std::string& value = require(row.value, row.value_column, "value");
+  // blob_fill/blob_sz_fill test `if value:` before using it: a missing value is padding only.
+  static const std::string kNoValue;
+  bool fill_encoding = encoding.starts_with("blob_fill") || encoding.starts_with("blob_sz_fill");
+  const std::string& value = !row.value && fill_encoding && type != "file" ? kNoValue : require(row.value, row.value_column, "value");
   if (type == "file") {
     std::filesystem::path path(value);
     if (path.is_relative() && !options_.base_dir.empty()) path = options_.base_dir / path;

@@ -22,6 +22,8 @@ TEST_CASE("partition sizes") {
   CHECK(nvs::parse_partition_size("0x1_000") == 4096);
   CHECK(nvs::parse_partition_size("0b1000000000000") == 4096);
   CHECK(nvs::parse_partition_size("0") == 0);
+  CHECK(nvs::parse_partition_size(" +0x3000") == 0x3000);  // int('+0x3000', 0) == 12288
+  CHECK_THROWS_AS(nvs::parse_partition_size("++0x3000"), Error);
   CHECK_THROWS_AS(nvs::parse_partition_size("12k"), Error);
   CHECK_THROWS_AS(nvs::parse_partition_size("010"), Error);
   CHECK_THROWS_AS(nvs::parse_partition_size(""), Error);

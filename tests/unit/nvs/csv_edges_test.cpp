@@ -79,23 +79,33 @@ TEST_CASE("a quote left open at the end of the file runs to the end, like Python
   CHECK(decoded.items[0].data == nvs::string_bytes("a,b\n"));
 }
 
-TEST_CASE("fields longer than Python's csv field size limit are refused") {
-  // csv.field_size_limit() defaults to 131072 characters; one more raises _csv.Error.
+TEST_CASE("fields longer than Python's csv field size limit are read, with a warning") {
+  // csv.field_size_limit() defaults to 131072 characters; one more raises _csv.Error in the
+  // reference. fwprov reads it (decode --csv writes big blobs inline) and warns.
   std::string at_limit(nvs::kMaxCsvFieldCharacters, 'a');
-  CHECK(nvs::parse_input_csv(kHeader + "b,data,hex2bin," + at_limit + "\n", "in.csv").size() == 1);
-  CHECK_THROWS_WITH(nvs::parse_input_csv(kHeader + "ns,namespace,,\nb,data,hex2bin," + at_limit + "a\n", "in.csv"),
-                    Catch::Contains("131073 characters") && Catch::Contains("131072"));
-  try {
-    nvs::parse_input_csv(kHeader + "ns,namespace,,\nb,data,hex2bin,\"" + at_limit + "a\"\n", "in.csv");
-    FAIL("no error");
-  } catch (const Error& error) {
-    CHECK(error.where().line == 3);
-    CHECK(error.where().column == 4);
-  }
+  auto rows = nvs::parse_input_csv(kHeader + "b,data,hex2bin," + at_limit + "\n", "in.csv");
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].oversized_field_column == 0);
+  rows = nvs::parse_input_csv(kHeader + "b,data,hex2bin,\"" + at_limit + "ab\"\n", "in.csv");
+  CHECK(rows[0].oversized_field_column == 4);
+  CHECK(rows[0].value->size() == nvs::kMaxCsvFieldCharacters + 2);
+
+  Warnings warnings;
+  Bytes image = image_of_csv(kHeader + "ns,namespace,,\nb,data,hex2bin," + at_limit + "ab\n", &warnings);
+  REQUIRE(warnings.all().size() == 1);
+  CHECK(warnings.all()[0].where.line == 3);
+  CHECK(warnings.all()[0].where.column == 4);
+  CHECK(warnings.all()[0].message.find("longer than 131072") != std::string::npos);
+  auto items = nvs::read_image(image).items;
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].data == Bytes(nvs::kMaxCsvFieldCharacters / 2 + 1, 0xAA));
+  Warnings strict({}, true);
+  CHECK_THROWS(image_of_csv(kHeader + "ns,namespace,,\nb,data,hex2bin," + at_limit + "ab\n", &strict));
+
   // The limit counts characters: 131072 two-byte characters are within it.
   std::string wide;
   for (std::size_t i = 0; i < nvs::kMaxCsvFieldCharacters; ++i) wide += "\xC3\xA9";
-  CHECK(nvs::parse_input_csv(kHeader + "s,data,binary," + wide + "\n", "in.csv").size() == 1);
+  CHECK(nvs::parse_input_csv(kHeader + "s,data,binary," + wide + "\n", "in.csv")[0].oversized_field_column == 0);
 }
 
 TEST_CASE("inline base64 with non-ASCII text fails like binascii.a2b_base64 on a str") {
@@ -120,4 +130,14 @@ TEST_CASE("the 255th namespace is written like the reference, with a warning") {
   auto decoded = nvs::read_image(builder.finish());
   REQUIRE(decoded.items.size() == 1);
   CHECK(decoded.items[0].ns == 255);
+}
+
+TEST_CASE("blob_fill with no value field is padding only, as in the reference") {
+  // write_entry: `if value:` is false for None, so data = padding bytes (no crash).
+  Bytes image = image_of_csv(kHeader + "ns,namespace,,\nf,data,blob_fill(4;0xAB)\ng,data,blob_sz_fill(2;0x00)\n");
+  auto items = nvs::read_image(image).items;
+  REQUIRE(items.size() == 2);
+  CHECK(items[0].data == Bytes(4, 0xAB));
+  CHECK(items[1].data == Bytes{0, 0, 0, 0, 0, 0});
+  CHECK_THROWS_WITH(image_of_csv(kHeader + "ns,namespace,,\nu,data,u8\n"), Catch::Contains("no value field"));
 }
