@@ -176,8 +176,8 @@ MfgInput parse_mfg_input(std::string_view config_text, const std::string& config
   csv_options.accept_unclosed_quote = true;  // like Python's csv module
   auto config_rows = parse_csv(without_blank_lines(with_lf_line_ends(config_text)), config_name, csv_options);
   auto value_rows = parse_csv(without_blank_lines(with_lf_line_ends(values_text)), values_name, csv_options);
-  if (config_rows.empty()) throw Error(ErrorKind::Input, SourceLocation{config_name}, "the config file is empty");
-  if (value_rows.empty()) throw Error(ErrorKind::Input, SourceLocation{values_name}, "the values file is empty");
+  if (config_rows.empty()) throw Error(ErrorKind::Input, SourceLocation{config_name, 1}, "the config file is empty (or holds only blank lines)");
+  if (value_rows.empty()) throw Error(ErrorKind::Input, SourceLocation{values_name, 1}, "the values file is empty (or holds only blank lines)");
 
   for (auto& row : config_rows) input.config.push_back(read_config_row(row, config_name));
 

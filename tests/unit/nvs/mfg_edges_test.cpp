@@ -99,3 +99,16 @@ TEST_CASE("mfg: two devices with the same file name fail like the reference's ex
     CHECK(std::string(error.what()).find("line 2") != std::string::npos);
   }
 }
+
+TEST_CASE("mfg: files of blank lines only are empty, reported at line 1") {
+  // mfg_gen.py strips blank lines into *_tmp.csv, then refuses an empty work file.
+  try {
+    nvs::parse_mfg_input("\n  \r\n", "c.csv", "a\n1\n", "v.csv");
+    FAIL("no error");
+  } catch (const Error& error) {
+    CHECK(error.where().file == "c.csv");
+    CHECK(error.where().line == 1);
+    CHECK(std::string(error.what()).find("empty") != std::string::npos);
+  }
+  CHECK_THROWS_WITH(nvs::parse_mfg_input("n,namespace,\n", "c.csv", "\n\n", "v.csv"), Catch::Contains("v.csv:1: the values file is empty"));
+}
