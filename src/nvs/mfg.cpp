@@ -54,10 +54,12 @@ std::string without_blank_lines(std::string_view text) {
   return out;
 }
 
-std::string zero_padded(std::uint64_t value, unsigned digits) {
-  std::string text = std::to_string(value);
-  if (text.size() < digits) text.insert(0, digits - text.size(), '0');
-  return text;
+// Python's f"{value:0{digits}}": the sign counts towards the width, zeros go after it.
+std::string zero_padded(std::int64_t value, unsigned digits) {
+  std::string sign = value < 0 ? "-" : "";
+  std::string text = std::to_string(value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value));
+  if (sign.size() + text.size() < digits) text.insert(0, digits - sign.size() - text.size(), '0');
+  return sign + text;
 }
 
 bool is_config_key(const MfgInput& input, std::string_view name) {
@@ -226,7 +228,7 @@ std::string device_name(const MfgInput& input, const MfgOptions& options, std::s
         break;
       }
   }
-  std::string name = options.prefix + "-" + (options.prefix_num ? zero_padded(options.prefix_num->first + index, options.prefix_num->second) + "-" : "") + id;
+  std::string name = options.prefix + "-" + (options.prefix_num ? zero_padded(options.prefix_num->first + static_cast<std::int64_t>(index), options.prefix_num->second) + "-" : "") + id;
   if (name.find('/') != std::string::npos || name.find('\0') != std::string::npos)
     throw Error(ErrorKind::Input, SourceLocation{input.values_name, input.device_lines[index]},
                 "file name '" + name + "' for this device contains '/'; choose another --fileid column or prefix");

@@ -71,4 +71,10 @@ printf 'sn\nA\nB\nA\n' >v2.csv
 expect_exit 3 "mfg: two devices named alike" -- "$FWPROV" mfg generate c2.csv v2.csv p 0x3000 --fileid sn --outdir "$WORK/m2"
 expect_grep "v2.csv:4: .*'p-A'.*line 2" "$WORK/err" "duplicate names: names both rows"
 expect_absent m2/bin "duplicate names: nothing written"
+# argparse type=int reads "010" as ten: not octal like CLI11's own integer parsing.
+expect_exit 0 "mfg --prefix_num 010 3" -- "$FWPROV" mfg generate c.csv v.csv p 0x3000 --prefix_num 010 3 --outdir "$WORK/m3"
+expect_same_file m3/bin/p-010-1.bin m1/bin/p-1.bin "--prefix_num 010 3: counter 10, three digits"
+expect_exit 0 "mfg --prefix_num -1 2" -- "$FWPROV" mfg generate c.csv v.csv p 0x3000 --prefix_num -1 2 --outdir "$WORK/m4"
+expect_same_file m4/csv/p--1-1.csv m3/csv/p-010-1.csv "--prefix_num -1 2: Python formats -1 as -1"
+expect_exit 2 "mfg --prefix_num 0x10 3 (argparse refuses hex)" -- "$FWPROV" mfg generate c.csv v.csv p 0x3000 --prefix_num 0x10 3 --outdir "$WORK/m5"
 finish

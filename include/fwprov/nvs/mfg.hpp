@@ -49,7 +49,7 @@ struct MfgOptions {
   BuildOptions build;                   // size, version, keys for --inputkey
   std::string prefix;
   std::optional<std::string> fileid;    // values column naming each device's files
-  std::optional<std::pair<std::uint64_t, unsigned>> prefix_num;  // START, DIGITS
+  std::optional<std::pair<std::int64_t, unsigned>> prefix_num;  // START (may be negative, as in Python), DIGITS
   bool keygen = false;                  // random keys per device
   std::filesystem::path base_dir;       // for file rows (default: working directory)
   unsigned jobs = 1;

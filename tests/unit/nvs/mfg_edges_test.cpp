@@ -112,3 +112,18 @@ TEST_CASE("mfg: files of blank lines only are empty, reported at line 1") {
   }
   CHECK_THROWS_WITH(nvs::parse_mfg_input("n,namespace,\n", "c.csv", "\n\n", "v.csv"), Catch::Contains("v.csv:1: the values file is empty"));
 }
+
+TEST_CASE("mfg: --prefix_num counters are formatted like Python's f\"{n:0{digits}}\"") {
+  // create_intermediate_csv: prefix_number = f"{prefix_num_start:0{prefix_num_digits}}"; the
+  // sign counts towards the width ("-02"), a width below the length does not cut ("1000").
+  auto input = nvs::parse_mfg_input("n,namespace,\na,data,u8\n", "c.csv", "a\n1\n2\n3\n", "v.csv");
+  auto options = plain_mfg_options();
+  options.prefix_num = std::make_pair(std::int64_t{-2}, 3u);
+  auto devices = nvs::build_mfg_batch(input, options);
+  REQUIRE(devices.size() == 3);
+  CHECK(devices[0].name == "p--02-1");
+  CHECK(devices[1].name == "p--01-2");
+  CHECK(devices[2].name == "p-000-3");
+  options.prefix_num = std::make_pair(std::int64_t{999}, 0u);
+  CHECK(nvs::build_mfg_batch(input, options)[1].name == "p-1000-2");
+}
