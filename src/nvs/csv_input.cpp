@@ -3,7 +3,6 @@
 #include <openssl/evp.h>
 
 #include <array>
-#include <functional>
 
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/csv.hpp"
@@ -101,7 +100,7 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
   CsvOptions csv_options;
   csv_options.accept_unclosed_quote = true;  // like Python's csv module
   auto rows = parse_csv(cleaned, file_name, csv_options);
-  std::function<std::size_t(std::size_t)> line_of = [&](std::size_t cleaned_line) {
+  auto line_of = [&](std::size_t cleaned_line) {
     return cleaned_line >= 1 && cleaned_line <= original_line.size() ? original_line[cleaned_line - 1] : cleaned_line;
   };
   std::vector<InputRow> out;
@@ -109,7 +108,7 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
   // csv.DictReader takes the first line as the header even when it is empty; every row
   // then lacks 'key' and the reference crashes (KeyError).
   if (cleaned.starts_with('\n'))
-    throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(1)},
+    throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(1), 1, "key"},
                 "the first line is empty, and the reference takes it as the header (then fails on every row); remove the empty line(s) before the header");
 
   // Header: by name, the last column of a name wins (like a dict built from the header).
@@ -122,7 +121,8 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
   bool starts_with_bom = !header.empty() && header.front().starts_with(kByteOrderMark);
   for (std::size_t k = 0; k < kNames.size(); ++k)
     if (!columns[k])
-      throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(rows.front().line)},
+      // Located at the first column for a byte-order mark (it spoils that name), else after the last.
+      throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(rows.front().line), starts_with_bom ? 1 : header.size() + 1, std::string(kNames[k])},
                   "the header row has no '" + std::string(kNames[k]) + "' column (expected key,type,encoding,value)" +
                       (starts_with_bom ? "; the file starts with a UTF-8 byte-order mark, which the reference keeps as part of the first header name: save it without the mark" : ""));
 

@@ -11,7 +11,7 @@ H='key,type,encoding,value'
 # --- Byte-order mark: kept by 'utf8', so the first header name is "\ufeffkey" (KeyError).
 printf '\xef\xbb\xbf%s\nns,namespace,,\nk,data,u8,1\n' "$H" >bom.csv
 expect_exit 3 "BOM before 'key'" -- "$FWPROV" nvs generate bom.csv bom.bin 0x3000
-expect_grep "bom.csv:1: .*no 'key' column.*byte-order mark" "$WORK/err" "BOM: says why"
+expect_grep "bom.csv:1:1 \\(key\\): .*no 'key' column.*byte-order mark" "$WORK/err" "BOM: says why"
 expect_absent bom.bin "BOM: no output"
 printf '%s\nns,namespace,,\nk,data,u8,1\n' "$H" >plain.csv
 expect_exit 0 "plain CSV" -- "$FWPROV" nvs generate plain.csv plain.bin 0x3000
@@ -22,7 +22,7 @@ expect_same_file bom-id.bin plain.bin "BOM before an ignored column: same image 
 # --- An empty first line is DictReader's (empty) header.
 printf '\n%s\nns,namespace,,\nk,data,u8,1\n' "$H" >blank-first.csv
 expect_exit 3 "empty first line" -- "$FWPROV" nvs generate blank-first.csv blank.bin 0x3000
-expect_grep "blank-first.csv:1: the first line is empty" "$WORK/err" "empty first line: says why"
+expect_grep "blank-first.csv:1:1 \\(key\\): the first line is empty" "$WORK/err" "empty first line: says why"
 expect_absent blank.bin "empty first line: no output"
 printf '%s\r\n\r\nns,namespace,,\r\n\r\nk,data,u8,1\r\n\r\n' "$H" >blank-inside.csv
 expect_exit 0 "empty lines after the header" -- "$FWPROV" nvs generate blank-inside.csv blank-inside.bin 0x3000
