@@ -16,8 +16,8 @@ namespace {
 const std::string kHeader = "key,type,encoding,value\n";
 
 // The image of `text` through the same path `nvs generate` takes.
-Bytes image_of_csv(const std::string& text, Warnings* warnings = nullptr) {
-  nvs::ImageBuilder builder(nvs::build_options(0x3000));
+Bytes image_of_csv(const std::string& text, Warnings* warnings = nullptr, std::uint64_t size = 0x3000) {
+  nvs::ImageBuilder builder(nvs::build_options(size));
   nvs::RowWriter writer(builder, nvs::RowOptions{{}, warnings, {}});
   for (const auto& row : nvs::parse_input_csv(text, "in.csv")) writer.add_row(row);
   return builder.finish();
@@ -91,16 +91,18 @@ TEST_CASE("fields longer than Python's csv field size limit are read, with a war
   CHECK(rows[0].value->size() == nvs::kMaxCsvFieldCharacters + 2);
 
   Warnings warnings;
-  Bytes image = image_of_csv(kHeader + "ns,namespace,,\nb,data,hex2bin," + at_limit + "ab\n", &warnings);
+  Bytes image = image_of_csv(kHeader + "ns,namespace,,\nb,data,hex2bin," + at_limit + "ab\n", &warnings, 0x20000);
   REQUIRE(warnings.all().size() == 1);
   CHECK(warnings.all()[0].where.line == 3);
   CHECK(warnings.all()[0].where.column == 4);
   CHECK(warnings.all()[0].message.find("longer than 131072") != std::string::npos);
   auto items = nvs::read_image(image).items;
   REQUIRE(items.size() == 1);
-  CHECK(items[0].data == Bytes(nvs::kMaxCsvFieldCharacters / 2 + 1, 0xAA));
+  Bytes expected(nvs::kMaxCsvFieldCharacters / 2, 0xAA);  // "aa" pairs, then "ab"
+  expected.push_back(0xAB);
+  CHECK(items[0].data == expected);
   Warnings strict({}, true);
-  CHECK_THROWS(image_of_csv(kHeader + "ns,namespace,,\nb,data,hex2bin," + at_limit + "ab\n", &strict));
+  CHECK_THROWS_WITH(image_of_csv(kHeader + "ns,namespace,,\nb,data,hex2bin," + at_limit + "ab\n", &strict, 0x20000), Catch::Contains("--strict"));
 
   // The limit counts characters: 131072 two-byte characters are within it.
   std::string wide;
