@@ -105,6 +105,13 @@ void run_mfg(Context& context, const MfgArgs& args) {
     if (planned[i].key) files.push_back(StagedFile{"keys", planned[i].key->filename().string(), &*devices[i].key_file, FileMode::Secret});
   }
   write_batch(outdir, files, options.jobs);
+  // A values file with a header only: like mfg_gen.py, the csv/ and bin/ folders and no files.
+  if (devices.empty())
+    for (const char* sub : {"csv", "bin"}) {
+      std::error_code ec;
+      fs::create_directories(outdir / sub, ec);
+      if (ec) throw Error(ErrorKind::Io, SourceLocation{(outdir / sub).string()}, "cannot create: " + ec.message());
+    }
   if (context.options.json) {
     context.out.document({{"ok", true}, {"devices", list}, {"count", devices.size()}});
     return;

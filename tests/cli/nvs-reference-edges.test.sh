@@ -77,4 +77,11 @@ expect_same_file m3/bin/p-010-1.bin m1/bin/p-1.bin "--prefix_num 010 3: counter 
 expect_exit 0 "mfg --prefix_num -1 2" -- "$FWPROV" mfg generate c.csv v.csv p 0x3000 --prefix_num -1 2 --outdir "$WORK/m4"
 expect_same_file m4/csv/p--1-1.csv m3/csv/p-010-1.csv "--prefix_num -1 2: Python formats -1 as -1"
 expect_exit 2 "mfg --prefix_num 0x10 3 (argparse refuses hex)" -- "$FWPROV" mfg generate c.csv v.csv p 0x3000 --prefix_num 0x10 3 --outdir "$WORK/m5"
+# A values file with only a header: no devices, exit 0, empty csv/ and bin/ (mfg_gen.py).
+printf 'name\n' >v0.csv
+expect_exit 0 "mfg with no device rows" -- "$FWPROV" mfg generate c.csv v0.csv p 0x3000 --outdir "$WORK/m6"
+if [ -d m6/csv ] && [ -d m6/bin ] && [ -z "$(find m6 -type f)" ]; then pass; else fail "no device rows: empty csv/ and bin/"; find m6 >&2; fi
+printf 'dev,namespace,\nname,data,string,REPEAT\n' >c-repeat.csv
+expect_exit 3 "mfg REPEAT with no device rows" -- "$FWPROV" mfg generate c-repeat.csv v0.csv p 0x3000 --outdir "$WORK/m7"
+expect_grep "v0.csv:1: REPEAT needs at least one device row" "$WORK/err" "REPEAT without rows: says why"
 finish
