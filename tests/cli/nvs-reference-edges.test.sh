@@ -48,6 +48,14 @@ expect_grep "warning: over.csv:3:4: .*longer than 131072" "$WORK/err" "long fiel
 expect_exit 3 "long field --strict" -- "$FWPROV" nvs generate over.csv over-strict.bin 0x30000 --strict
 expect_absent over-strict.bin "long field --strict: no output"
 
+# decode --csv writes a big blob inline (over the limit): the image must still regenerate.
+head -c 70000 /dev/urandom >big.bin
+printf '%s\nns,namespace,,\nb,file,binary,big.bin\n' "$H" >big.csv
+expect_exit 0 "70000-byte blob" -- "$FWPROV" nvs generate big.csv big.out 0x20000
+expect_exit 0 "decode --csv of a 70000-byte blob" -- "$FWPROV" nvs decode big.out --csv -o big-rt.csv
+expect_exit 0 "regenerate from the inline CSV" -- "$FWPROV" nvs generate big-rt.csv big-rt.out 0x20000
+expect_same_file big-rt.out big.out "round trip of a blob over the inline limit"
+
 # --- Inline base64 must be ASCII (a2b_base64 on a str); file bytes may be anything.
 printf '%s\nns,namespace,,\nb,data,base64,QUJD\xc3\xa9\n' "$H" >b64.csv
 expect_exit 3 "non-ASCII inline base64" -- "$FWPROV" nvs generate b64.csv b64.bin 0x3000
