@@ -13,6 +13,7 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/nvs/mfg.hpp"
+#include "fwprov/nvs/values.hpp"
 #include "mfg_output.hpp"
 
 namespace fwprov::cli {
@@ -25,13 +26,30 @@ struct MfgArgs {
   int version = 2;
   std::string outdir = ".";
   std::string fileid;
-  std::vector<std::uint64_t> prefix_num;
+  std::vector<std::string> prefix_num;  // START DIGITS, read like Python's int() (argparse type=int)
   std::string inputkey;
   bool keygen = false;
   unsigned jobs = 0;
   std::string base_dir;
   bool strict = false;
 };
+
+// --prefix_num START DIGITS as mfg_gen.py's argparse (type=int) reads them: decimal only, so
+// "010" is ten (not octal eight, as CLI11's own integer parsing would make it); START may be
+// negative ("-01"); a negative DIGITS makes the reference's format() fail.
+std::pair<std::int64_t, unsigned> prefix_counter(const std::vector<std::string>& texts) {
+  auto read = [](const std::string& text, const char* name) {
+    auto parsed = nvs::parse_python_decimal(text);
+    if (!parsed || parsed->too_large || parsed->magnitude > static_cast<std::uint64_t>(INT64_MAX))
+      throw Error(ErrorKind::Usage, fmt::format("--prefix_num {} '{}' is not a decimal integer", name, text));
+    auto magnitude = static_cast<std::int64_t>(parsed->magnitude);
+    return parsed->negative ? -magnitude : magnitude;
+  };
+  std::int64_t start = read(texts[0], "START");
+  std::int64_t digits = read(texts[1], "DIGITS");
+  if (digits < 0 || digits > 64) throw Error(ErrorKind::Usage, "--prefix_num DIGITS must be 0..64");
+  return {start, static_cast<unsigned>(digits)};
+}
 
 void run_mfg(Context& context, const MfgArgs& args) {
   const auto& p = args.positionals;
@@ -40,10 +58,7 @@ void run_mfg(Context& context, const MfgArgs& args) {
   options.build.version = args.version == 1 ? nvs::Version::V1 : nvs::Version::V2;
   options.prefix = p[2];
   if (!args.fileid.empty()) options.fileid = args.fileid;
-  if (!args.prefix_num.empty()) {
-    if (args.prefix_num[1] > 64) throw Error(ErrorKind::Usage, "--prefix_num DIGITS must be at most 64");
-    options.prefix_num = std::make_pair(args.prefix_num[0], static_cast<unsigned>(args.prefix_num[1]));
-  }
+  if (!args.prefix_num.empty()) options.prefix_num = prefix_counter(args.prefix_num);
   if (args.keygen && !args.inputkey.empty()) throw Error(ErrorKind::Usage, "give --inputkey or --keygen, not both");
   Warnings warnings(context.out.warning_sink(), args.strict);
   if (!args.inputkey.empty()) options.build.keys = nvs::read_key_file(args.inputkey, &warnings);
@@ -90,6 +105,13 @@ void run_mfg(Context& context, const MfgArgs& args) {
     if (planned[i].key) files.push_back(StagedFile{"keys", planned[i].key->filename().string(), &*devices[i].key_file, FileMode::Secret});
   }
   write_batch(outdir, files, options.jobs);
+  // A values file with a header only: like mfg_gen.py, the csv/ and bin/ folders and no files.
+  if (devices.empty())
+    for (const char* sub : {"csv", "bin"}) {
+      std::error_code ec;
+      fs::create_directories(outdir / sub, ec);
+      if (ec) throw Error(ErrorKind::Io, SourceLocation{(outdir / sub).string()}, "cannot create: " + ec.message());
+    }
   if (context.options.json) {
     context.out.document({{"ok", true}, {"devices", list}, {"count", devices.size()}});
     return;

@@ -51,6 +51,7 @@ void write_batch(const fs::path& outdir, const std::vector<StagedFile>& files, u
   std::error_code ec;
   fs::create_directories(outdir, ec);
   if (ec) throw Error(ErrorKind::Io, SourceLocation{outdir.string()}, "cannot create the output folder: " + ec.message());
+  if (files.empty()) return;  // no staging folder to fill, sync or move
   fs::path stage = outdir / (".fwprov-mfg-" + std::to_string(::getpid()));
   std::set<std::string> subfolders;
   for (const auto& file : files) subfolders.insert(file.subfolder);

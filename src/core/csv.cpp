@@ -45,8 +45,9 @@ std::vector<CsvRow> parse_csv(std::string_view input, const std::string& file_na
     std::size_t quote_line = 0;
     for (;;) {
       if (i >= n) {
-        if (in_quotes)
+        if (in_quotes && !options.accept_unclosed_quote)
           throw Error(ErrorKind::Input, SourceLocation{file_name, quote_line}, "quoted field is never closed");
+        row.unclosed_quote = in_quotes;
         break;
       }
       char c = text[i];

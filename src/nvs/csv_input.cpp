@@ -26,7 +26,9 @@ std::string without_comment_lines(std::string_view text, std::vector<std::size_t
     if (next < text.size()) next += (text[next] == '\r' && next + 1 < text.size() && text[next + 1] == '\n') ? 2 : 1;
     if (text[i] != '#') {
       out.append(text.substr(i, end - i));
-      out.push_back('\n');
+      // A last line without a line end stays without one: it matters to a quoted field
+      // left open there, which Python's csv module runs to the end of the file.
+      if (end < text.size()) out.push_back('\n');
       original_line.push_back(line);
     }
     ++line;
@@ -66,10 +68,21 @@ constexpr std::array<std::string_view, 3> kApKeys = {"ap.ssid", "ap.passwd", "ap
 bool is_ap_key(std::string_view key) { return key == kApKeys[0] || key == kApKeys[1] || key == kApKeys[2]; }
 bool is_sta_key(std::string_view key) { return key == "sta.ssid" || key == "sta.pswd"; }
 
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+// 1-based column of the first field longer than Python's csv field size limit (counted in
+// characters, as Python does), 0 when none is.
+std::size_t oversized_field_column(const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    if (fields[i].size() > kMaxCsvFieldCharacters && character_count(fields[i]) > kMaxCsvFieldCharacters) return i + 1;
+  return 0;
+}
+
 }  // namespace
 
 std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& file_name) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  // A byte-order mark is NOT removed: the reference opens the file as 'utf8', not 'utf-8-sig',
+  // so the mark becomes part of the first header name (checked below).
   if (!is_valid_utf8(text)) {
     // Name the first line with a bad sequence.
     std::size_t line = 1, start = 0;
@@ -84,12 +97,19 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
   }
   std::vector<std::size_t> original_line;
   std::string cleaned = without_comment_lines(text, original_line);
-  auto rows = parse_csv(cleaned, file_name);
+  CsvOptions csv_options;
+  csv_options.accept_unclosed_quote = true;  // like Python's csv module
+  auto rows = parse_csv(cleaned, file_name, csv_options);
   auto line_of = [&](std::size_t cleaned_line) {
     return cleaned_line >= 1 && cleaned_line <= original_line.size() ? original_line[cleaned_line - 1] : cleaned_line;
   };
   std::vector<InputRow> out;
   if (rows.empty()) return out;
+  // csv.DictReader takes the first line as the header even when it is empty; every row
+  // then lacks 'key' and the reference crashes (KeyError).
+  if (cleaned.starts_with('\n'))
+    throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(1), 1, "key"},
+                "the first line is empty, and the reference takes it as the header (then fails on every row); remove the empty line(s) before the header");
 
   // Header: by name, the last column of a name wins (like a dict built from the header).
   const auto& header = rows.front().fields;
@@ -98,10 +118,13 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
   for (std::size_t i = 0; i < header.size(); ++i)
     for (std::size_t k = 0; k < kNames.size(); ++k)
       if (header[i] == kNames[k]) columns[k] = i;
+  bool starts_with_bom = !header.empty() && header.front().starts_with(kByteOrderMark);
   for (std::size_t k = 0; k < kNames.size(); ++k)
     if (!columns[k])
-      throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(rows.front().line)},
-                  "the header row has no '" + std::string(kNames[k]) + "' column (expected key,type,encoding,value)");
+      // Located at the first column for a byte-order mark (it spoils that name), else after the last.
+      throw Error(ErrorKind::Input, SourceLocation{file_name, line_of(rows.front().line), starts_with_bom ? 1 : header.size() + 1, std::string(kNames[k])},
+                  "the header row has no '" + std::string(kNames[k]) + "' column (expected key,type,encoding,value)" +
+                      (starts_with_bom ? "; the file starts with a UTF-8 byte-order mark, which the reference keeps as part of the first header name: save it without the mark" : ""));
 
   out.reserve(rows.size() - 1);
   for (std::size_t r = 1; r < rows.size(); ++r) {
@@ -113,6 +136,7 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
       if (i >= fields.size()) return std::nullopt;
       return std::move(fields[i]);
     };
+    row.oversized_field_column = oversized_field_column(fields);
     row.key_column = *columns[0] + 1;
     row.type_column = *columns[1] + 1;
     row.encoding_column = *columns[2] + 1;
@@ -121,6 +145,7 @@ std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& 
     row.type = take(1);
     row.encoding = take(2);
     row.value = take(3);
+    row.unclosed_quote = rows[r].unclosed_quote;
     out.push_back(std::move(row));
   }
   return out;
@@ -170,6 +195,13 @@ void RowWriter::add_row(const InputRow& row) {
     return *field;
   };
   const std::string type = row.type.value_or("");
+  if (row.unclosed_quote)
+    warn(row.key_column, "key", "key '" + key + "': a quoted field of this row is never closed; like the reference, it runs to the end of the file");
+  // The reference crashes here (_csv.Error); fwprov reads the field, since `nvs decode --csv`
+  // writes large blobs inline too, and warns (an error with --strict).
+  if (row.oversized_field_column != 0)
+    warn(row.oversized_field_column, "", "key '" + key + "': field longer than " + std::to_string(kMaxCsvFieldCharacters) +
+                                             " characters, which the reference's CSV reader refuses (it fails); use a file row");
 
   // Reference: ap.ssid + ap.passwd + ap.authmode (not "0") known -> ap.pmk_info blob first.
   if (is_ap_key(key)) {
@@ -201,6 +233,10 @@ void RowWriter::add_row(const InputRow& row) {
   if (type == "namespace") {
     bool created = false;
     located(row, row.key_column, "key", [&] { created = builder_.add_namespace(key); });
+    // The reference writes index 255, but ESP-IDF's nvs_flash uses 255 as "any namespace" and
+    // itself hands out only 1..254, so items of this namespace are not found on the device.
+    if (created && builder_.current_namespace() == 255)
+      warn(row.key_column, "key", "namespace '" + key + "' is the 255th: ESP-IDF allows 254 namespaces (index 255 means 'any namespace' on the device)");
     if (!created)
       warn(row.key_column, "key", "namespace '" + key + "' was already created; like the reference, following rows stay in namespace index " +
                                       std::to_string(builder_.current_namespace()) + " (it does not switch back)");
@@ -211,7 +247,10 @@ void RowWriter::add_row(const InputRow& row) {
   if (builder_.namespace_count() == 0)
     warn(row.key_column, "key", "key '" + key + "' comes before any namespace row; it is stored in namespace index 0");
   const std::string& encoding = require(row.encoding, row.encoding_column, "encoding");
-  const std::string& value = require(row.value, row.value_column, "value");
+  // blob_fill/blob_sz_fill test `if value:` before using it: a missing value is padding only.
+  static const std::string kNoValue;
+  bool fill_encoding = encoding.starts_with("blob_fill") || encoding.starts_with("blob_sz_fill");
+  const std::string& value = !row.value && fill_encoding && type != "file" ? kNoValue : require(row.value, row.value_column, "value");
   if (type == "file") {
     std::filesystem::path path(value);
     if (path.is_relative() && !options_.base_dir.empty()) path = options_.base_dir / path;

@@ -51,6 +51,8 @@ std::uint64_t parse_partition_size(std::string_view text) {
   std::string_view trimmed = text;
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.remove_suffix(1);
+  // int(text, 0) takes one leading '+' ("+0x3000").
+  if (trimmed.starts_with('+')) trimmed.remove_prefix(1);
   std::uint64_t multiplier = 1;
   bool hex = trimmed.size() > 2 && trimmed[0] == '0' && (trimmed[1] == 'x' || trimmed[1] == 'X');
   if (!hex && !trimmed.empty()) {

@@ -265,6 +265,9 @@ ConvertedValue convert_value(std::string_view encoding, std::string_view value, 
   if (encoding == "hex2bin") {
     out.bytes = decode_hex(value, context);
   } else if (encoding == "base64") {
+    // binascii.a2b_base64 skips junk bytes, but refuses a str with non-ASCII characters
+    // (ValueError): inline text crashes the reference, file bytes do not.
+    if (!from_file && !is_ascii(value)) fail(context.value_at, context.key, "inline base64 value has non-ASCII characters (the reference crashes on them)");
     auto decoded = decode_base64_like_python(value);
     if (!decoded.ok) fail(context.value_at, context.key, "base64 value has incorrect padding or a truncated last group");
     if (decoded.skipped_junk) warn(context, context.value_at, "base64 value contains characters outside the base64 alphabet; they were skipped");

@@ -22,12 +22,26 @@ struct InputRow {
   SourceLocation where;  // file and line of the row
   // 1-based column of each field in its file (0 when unknown), for error messages.
   std::size_t key_column = 0, type_column = 0, encoding_column = 0, value_column = 0;
+  // The row's last field opened a quote that the file never closes; like Python's csv
+  // module, the field runs to the end of the file (RowWriter warns).
+  bool unclosed_quote = false;
+  // 1-based column of a field longer than kMaxCsvFieldCharacters (0: none): the reference's
+  // csv module refuses it; RowWriter warns.
+  std::size_t oversized_field_column = 0;
 };
+
+// Python's csv module refuses fields longer than this many characters (csv.field_size_limit()
+// default), so the reference crashes on them.
+inline constexpr std::size_t kMaxCsvFieldCharacters = 131072;
 
 // Parses one CSV text like the reference: physical lines starting with '#' are dropped,
 // CR LF / CR become LF, RFC-4180 quoting, columns found by header name (`key`, `type`,
 // `encoding`, `value`; order free, extra columns ignored), empty lines skipped, fields not
-// trimmed. Throws Input errors naming the file and line.
+// trimmed. Throws Input errors naming the file and line, also where the reference crashes:
+// an empty first line (Python's DictReader takes it as an empty header), a UTF-8 byte-order
+// mark before the header name `key` (the reference reads the file without removing it).
+// Rows with a field longer than kMaxCsvFieldCharacters are marked: the reference crashes on
+// them, RowWriter warns.
 std::vector<InputRow> parse_input_csv(std::string_view text, const std::string& file_name);
 
 struct RowOptions {

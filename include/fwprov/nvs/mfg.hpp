@@ -18,8 +18,12 @@ namespace fwprov::nvs {
 
 struct MfgConfigRow {
   std::string key;
-  std::string type;      // namespace, data or file
-  std::string encoding;  // empty for namespace rows
+  std::string type;      // namespace, data or file (as written)
+  std::string encoding;  // as written (may be anything on namespace rows)
+  // The row's fields without its REPEAT marker: the per-device CSV repeats them verbatim
+  // (plus the value, or an empty field for namespace rows), like mfg_gen.py.
+  std::vector<std::string> fields;
+  bool is_namespace = false;  // mfg_gen.py: any field of the row is "namespace"
   bool repeat = false;   // REPEAT: every device uses the first device's value
   std::size_t line = 0;  // in the config file
   std::size_t value_column = 0;  // 0-based column in the values file (data/file rows)
@@ -33,10 +37,11 @@ struct MfgInput {
   std::vector<std::size_t> device_lines;          // line of each values row
 };
 
-// Reads and validates both files like mfg_gen.py: whitespace-only lines removed; config rows
-// have exactly 3 fields (4 with REPEAT); types file/data/namespace; encodings string binary
-// hex2bin base64 u8 i8 u16 u32 i32 u64 i64 (no i16); config keys appear as values columns in the
-// same order; every values row has as many fields as the header. Throws Input errors.
+// Reads and validates both files like mfg_gen.py: universal newlines, whitespace-only lines
+// removed; config rows have exactly 3 fields (4 with REPEAT); types file/data/namespace;
+// encodings string binary hex2bin base64 u8 i8 u16 u32 i32 u64 i64 (no i16); config keys appear
+// as values columns in the same order; every values row has as many fields as the header;
+// REPEAT needs a first device row. Throws Input errors.
 MfgInput parse_mfg_input(std::string_view config_text, const std::string& config_name, std::string_view values_text,
                          const std::string& values_name);
 
@@ -44,7 +49,7 @@ struct MfgOptions {
   BuildOptions build;                   // size, version, keys for --inputkey
   std::string prefix;
   std::optional<std::string> fileid;    // values column naming each device's files
-  std::optional<std::pair<std::uint64_t, unsigned>> prefix_num;  // START, DIGITS
+  std::optional<std::pair<std::int64_t, unsigned>> prefix_num;  // START (may be negative, as in Python), DIGITS
   bool keygen = false;                  // random keys per device
   std::filesystem::path base_dir;       // for file rows (default: working directory)
   unsigned jobs = 1;

@@ -49,3 +49,15 @@ TEST_CASE("csv: an unterminated quote is an input error naming file and line") {
     CHECK(std::string(error.what()) == "bad.csv:2: quoted field is never closed");
   }
 }
+
+TEST_CASE("csv: accept_unclosed_quote ends the field at the end of the text, like Python's csv") {
+  // CPython _csv.c (non-strict): at the end of input inside a quoted field the field is saved
+  // and the row returned.
+  fwprov::CsvOptions options;
+  options.accept_unclosed_quote = true;
+  auto rows = parse_csv("a\n\"open,b\nc\n", "bad.csv", options);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[1].fields == std::vector<std::string>{"open,b\nc\n"});
+  CHECK(rows[1].unclosed_quote);
+  CHECK_FALSE(rows[0].unclosed_quote);
+}

@@ -22,6 +22,8 @@ TEST_CASE("partition sizes") {
   CHECK(nvs::parse_partition_size("0x1_000") == 4096);
   CHECK(nvs::parse_partition_size("0b1000000000000") == 4096);
   CHECK(nvs::parse_partition_size("0") == 0);
+  CHECK(nvs::parse_partition_size(" +0x3000") == 0x3000);  // int('+0x3000', 0) == 12288
+  CHECK_THROWS_AS(nvs::parse_partition_size("++0x3000"), Error);
   CHECK_THROWS_AS(nvs::parse_partition_size("12k"), Error);
   CHECK_THROWS_AS(nvs::parse_partition_size("010"), Error);
   CHECK_THROWS_AS(nvs::parse_partition_size(""), Error);
@@ -113,4 +115,23 @@ TEST_CASE("read-only partitions hold only the started pages") {
   nvs::ImageBuilder builder(nvs::build_options(0x2000));
   builder.add_namespace("n");
   CHECK(builder.finish().size() == 0x1000);
+}
+
+TEST_CASE("a v2 blob may have 255 chunks, not 256") {
+  // write_varlen_binary_data stores chunk index and chunk count with bytearray item
+  // assignment: 255 chunks (indices 0..254, count 255) work, a 256th makes the count 256,
+  // which raises ValueError in the reference. From an empty page every chunk is 4000 bytes
+  // (header + 125 data slots) and fills its page, so 255 * 4000 bytes are 255 chunks.
+  const std::size_t full_chunk = 125 * 32;
+  const std::uint64_t size = (255 + 1 + 1) * 4096;  // 255 chunk pages, the index page, the reserved page
+  nvs::ImageBuilder fits(nvs::build_options(size));
+  fits.add_blob("big", Bytes(255 * full_chunk, 0x5A));
+  Bytes image = fits.finish();
+  const std::uint8_t* index = entry(image, 255, 0);
+  CHECK(index[1] == static_cast<std::uint8_t>(ItemType::BlobIndex));
+  CHECK(index[28] == 255);                                        // chunk count
+  CHECK(entry(image, 254, 0)[3] == 254);                          // last chunk index
+  CHECK(load_u32le(index + 24) == 255 * full_chunk);         // total size
+  nvs::ImageBuilder too_many(nvs::build_options(size + 4096));
+  CHECK_THROWS_WITH(too_many.add_blob("big", Bytes(255 * full_chunk + 1, 0x5A)), Catch::Contains("255 chunks"));
 }
