@@ -37,13 +37,6 @@ std::string without_comment_lines(std::string_view text, std::vector<std::size_t
   return out;
 }
 
-std::size_t character_count(std::string_view utf8) {
-  std::size_t count = 0;
-  for (char c : utf8)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
-  return count;
-}
-
 SourceLocation at(const InputRow& row, std::size_t column, const char* field) {
   SourceLocation where = row.where;
   where.column = column;
@@ -74,7 +67,7 @@ constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 // characters, as Python does), 0 when none is.
 std::size_t oversized_field_column(const std::vector<std::string>& fields) {
   for (std::size_t i = 0; i < fields.size(); ++i)
-    if (fields[i].size() > kMaxCsvFieldCharacters && character_count(fields[i]) > kMaxCsvFieldCharacters) return i + 1;
+    if (fields[i].size() > kMaxCsvFieldCharacters && utf8_character_count(fields[i]) > kMaxCsvFieldCharacters) return i + 1;
   return 0;
 }
 
@@ -182,7 +175,7 @@ void RowWriter::write_value(const InputRow& row, const std::string& key, std::st
 void RowWriter::add_row(const InputRow& row) {
   if (!row.key) throw Error(ErrorKind::Input, at(row, row.key_column, "key"), "the row has no key field");
   const std::string& key = *row.key;
-  if (character_count(key) > kMaxKeyLength)
+  if (utf8_character_count(key) > kMaxKeyLength)
     throw Error(ErrorKind::Input, at(row, row.key_column, "key"), "key '" + key + "' is longer than 15 characters");
   if (!is_ascii(key))
     throw Error(ErrorKind::Input, at(row, row.key_column, "key"),

@@ -95,32 +95,6 @@ bool is_ascii(std::string_view text) {
   return true;
 }
 
-bool is_valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t n = text.size();
-  for (std::size_t i = 0; i < n;) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) length = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) length = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) length = 4, cp = c & 0x07;
-    else return false;
-    if (i + length > n) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = cp << 6 | (p[i + k] & 0x3F);
-    }
-    static constexpr std::uint32_t kMinimum[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMinimum[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
-}
 
 std::optional<ParsedInteger> parse_python_decimal(std::string_view text) {
   text = strip(text);

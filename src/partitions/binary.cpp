@@ -6,6 +6,7 @@
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/partitions/codec.hpp"
+#include "fwprov/core/utf8.hpp"
 #include "text_input.hpp"
 
 namespace fwprov::partitions {
@@ -104,7 +105,7 @@ PartitionTable parse_binary_table(ByteView data, const std::string& file, const 
     p.size = load_u32le(&row[8]);
     const char* name = reinterpret_cast<const char*>(&row[12]);
     p.name = std::string(name, std::find(name, name + kNameSize, '\0'));
-    if (!detail::strict_utf8(p.name))
+    if (!is_valid_utf8(p.name))
       throw Error(ErrorKind::Input, where, "partition name bytes are not valid UTF-8 (" + to_hex(to_bytes(p.name)) + ")");
     std::uint32_t flags = load_u32le(&row[28]);
     p.encrypted = (flags & kFlagEncrypted) != 0;

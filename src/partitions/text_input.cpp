@@ -1,5 +1,7 @@
 #include "text_input.hpp"
 
+#include "fwprov/core/utf8.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/core.h>
@@ -69,29 +71,6 @@ std::string_view python_strip(std::string_view text) {
   while (const std::size_t n = leading_space(text)) text.remove_prefix(n);
   while (const std::size_t n = trailing_space(text)) text.remove_suffix(n);
   return text;
-}
-
-bool strict_utf8(std::string_view text, std::size_t* bad_at) {
-  auto byte = [&](std::size_t i) -> unsigned { return static_cast<unsigned char>(text[i]); };
-  for (std::size_t i = 0; i < text.size();) {
-    const unsigned lead = byte(i);
-    std::size_t extra = 0;
-    unsigned low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
-    if (lead < 0x80) extra = 0;
-    else if (lead >= 0xC2 && lead <= 0xDF) extra = 1;
-    else if (lead >= 0xE0 && lead <= 0xEF) extra = 2, low = lead == 0xE0 ? 0xA0 : 0x80, high = lead == 0xED ? 0x9F : 0xBF;
-    else if (lead >= 0xF0 && lead <= 0xF4) extra = 3, low = lead == 0xF0 ? 0x90 : 0x80, high = lead == 0xF4 ? 0x8F : 0xBF;
-    else extra = 99;  // 0x80-0xC1 and 0xF5-0xFF never start a character
-    bool ok = extra != 99 && text.size() - i > extra;
-    for (std::size_t k = 1; ok && k <= extra; ++k)
-      ok = k == 1 ? byte(i + 1) >= low && byte(i + 1) <= high : (byte(i + k) & 0xC0) == 0x80;
-    if (!ok) {
-      if (bad_at != nullptr) *bad_at = i;
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
 }
 
 // os.path.expandvars: $name and ${name} replaced when set, left alone otherwise.
@@ -187,7 +166,7 @@ std::string decode_text(std::string_view text, const std::string& file) {
   }
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::size_t bad_at = 0;
-  if (!strict_utf8(text, &bad_at)) {
+  if (!is_valid_utf8(text, &bad_at)) {
     // Python's decode() raises UnicodeDecodeError here (a traceback from the reference).
     const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad_at), '\n'));
     throw Error(ErrorKind::Input, SourceLocation{file, line},

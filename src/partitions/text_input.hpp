@@ -12,9 +12,6 @@ namespace fwprov::partitions::detail {
 // UTF-8, undecodable UTF-16/32, and every UTF-32-LE file (see text_input.cpp).
 std::string decode_text(std::string_view text, const std::string& file);
 
-// True when Python's strict UTF-8 decoder accepts `text` (no overlong forms, surrogates or
-// code points above U+10FFFF); `bad_at` gets the offset of the first bad byte.
-bool strict_utf8(std::string_view text, std::size_t* bad_at = nullptr);
 
 // Python str.splitlines() on UTF-8 text: \n, \r\n, \r, \v, \f, \x1c-\x1e, U+0085, U+2028, U+2029.
 std::vector<std::string_view> split_lines(std::string_view text);

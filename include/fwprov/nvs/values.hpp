@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "fwprov/core/bytes.hpp"
+#include "fwprov/core/utf8.hpp"
 #include "fwprov/core/diagnostics.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/nvs/format.hpp"
@@ -64,8 +65,7 @@ struct LenientBase64 {
 };
 LenientBase64 decode_base64_like_python(std::string_view text);
 
-// Valid UTF-8 (no overlongs, no surrogates), as Python's decoder requires.
-bool is_valid_utf8(std::string_view text);
+using fwprov::is_valid_utf8;  // fwprov/core/utf8.hpp
 bool is_ascii(std::string_view text);
 
 }  // namespace fwprov::nvs

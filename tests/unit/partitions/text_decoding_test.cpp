@@ -8,6 +8,7 @@
 #include "../../../src/partitions/python_int.hpp"
 #include "../../../src/partitions/text_input.hpp"
 #include "fwprov/core/error.hpp"
+#include "fwprov/core/utf8.hpp"
 #include "fwprov/partitions/codec.hpp"
 
 using namespace fwprov;
@@ -62,7 +63,7 @@ TEST_CASE("text that Python's strict UTF-8 decoder rejects is refused, naming th
   CHECK_THAT(refusal_text("n\xF4\x90\x80\x80, data, nvs, , 0x6000\n"), Catch::Contains("not UTF-8")); // above U+10FFFF
   CHECK(refusal_text("n\xF0\x9F\x98\x80, data, nvs, , 0x6000\n") == "(accepted)");                  // U+1F600 is fine
   std::size_t bad_at = 0;
-  CHECK_FALSE(detail::strict_utf8("ab\xE2\x82", &bad_at));  // truncated 3-byte sequence
+  CHECK_FALSE(is_valid_utf8("ab\xE2\x82", &bad_at));  // truncated 3-byte sequence
   CHECK(bad_at == 2);
 }
 
