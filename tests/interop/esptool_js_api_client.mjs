@@ -84,6 +84,13 @@ try {
     expectEqual("ROM sync value", loader.syncStubDetected, false);
     await checkChipInfo(loader, "ROM");
     expectEqual("ROM readFlashId", await loader.readFlashId(), EXPECTED_FLASH_ID);
+    // The ESP32 ROM answers SPI_FLASH_MD5 with 32 ASCII hex digits (fact sheet §5); esptool-js
+    // 0.7.0 hex-encodes those bytes once more, so its ROM-mode result is hex(ASCII(md5)).
+    const zeros = new Uint8Array(0x1000); // the test fills the flash file with zeros
+    expectEqual("ROM flashMd5sum", await loader.flashMd5sum(0, zeros.length), Buffer.from(md5hex(zeros), "ascii").toString("hex"));
+    // Stub-only commands: the ROM refuses them with "invalid message" (status 01 05, §3).
+    await expectThrows("ROM readFlash", () => loader.readFlash(0, 0x1000), /status 1,5/);
+    await expectThrows("ROM eraseFlash", () => loader.eraseFlash(), /status 1,5/);
     await loader.after("soft_reset");
     await expectThrows("READ_REG after soft_reset", () => loader.readReg(loader.CHIP_DETECT_MAGIC_REG_ADDR, 500), /stream stopped|No serial data|timeout/i); // nothing answers
     await transport.disconnect();
