@@ -83,6 +83,9 @@ try {
     expectEqual("detectChip", loader.chip && loader.chip.CHIP_NAME, "ESP32");
     expectEqual("ROM sync value", loader.syncStubDetected, false);
     await checkChipInfo(loader, "ROM");
+    // changeBaud straight to the ROM (second word 0): UART_CLKDIV follows the new rate there too.
+    await loader.changeBaud();
+    await checkChipInfo(loader, "ROM at 921600");
     expectEqual("ROM readFlashId", await loader.readFlashId(), EXPECTED_FLASH_ID);
     // The ESP32 ROM answers SPI_FLASH_MD5 with 32 ASCII hex digits (fact sheet §5); esptool-js
     // 0.7.0 hex-encodes those bytes once more, so its ROM-mode result is hex(ASCII(md5)).

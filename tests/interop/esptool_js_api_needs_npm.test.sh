@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every public ESPLoader operation of esptool-js 0.7.0 against fwprov-sim: detectChip, the
 # ESP32 chip queries (description, features, crystal, MAC) and the ROM's answers to
-# flashMd5sum/readFlash/eraseFlash in the ROM, the same queries through the stub
+# flashMd5sum/readFlash/eraseFlash, in the ROM at 115200 and after changeBaud to the ROM; the
+# same queries through the stub
 # at 921600 baud, readFlashId/flashId/detectFlashSize, eraseFlash, writeFlash compressed and
 # not with flashSize keep and detect, readFlash, flashMd5sum, changeBaud, runStub (via main),
 # after soft_reset (ROM), no_reset (stub) and hard_reset. The expected values are the real
@@ -35,6 +36,7 @@ expect_grep '"done":true' "$WORK/client.out" "esptool-js API client ran to the e
 
 log="$WORK/api.log"
 expect_log "$log" stub ERASE_FLASH "eraseFlash sent ERASE_FLASH to the stub"
+expect_log "$log" rom CHANGE_BAUDRATE "changeBaud sent to the ROM (second word 0)" args="[921600, 0]"
 expect_log "$log" stub CHANGE_BAUDRATE "changeBaud sent to the stub"
 expect_log "$log" rom FLASH_END "soft_reset from the ROM: FLASH_END" args='[1]'
 # The only refusals expected: the stub-only READ_FLASH and ERASE_FLASH sent to the ROM.
