@@ -14,6 +14,7 @@ using json = nlohmann::json;
 
 namespace {
 
+constexpr std::uint32_t kCrystalHz = 40000000;  // the emulated board's crystal (fact sheet §7)
 constexpr std::uint32_t kRomSyncValue = 0x20120707;  // any non-zero junk; real chips vary
 constexpr std::uint8_t kSfdp[] = {'S', 'F', 'D', 'P', 0x06, 0x01, 0x01, 0xFF, 0x00, 0x06, 0x01, 0x10,
                                    0x30, 0x00, 0x00, 0xFF, 0xEF, 0x00, 0x01, 0x03, 0x60, 0x00, 0x00, 0xFF};
@@ -122,9 +123,7 @@ void Device::handle(const Request& request, std::vector<Bytes>& out, json& log) 
     case op::SpiSetParams:
       if (request.data.size() != 24) return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
       return reply(out, request.opcode, 0);
-    case op::ChangeBaudrate:
-      if (request.data.size() != 8) return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
-      return reply(out, request.opcode, 0);
+    case op::ChangeBaudrate: return handle_change_baudrate(request, out);
     case op::FlashBegin: return handle_begin(request, false, out, log);
     case op::FlashDeflBegin: return handle_begin(request, true, out, log);
     case op::FlashData: return handle_data(request, false, out, log);
@@ -153,6 +152,22 @@ void Device::handle_sync(const Request& request, std::vector<Bytes>& out) {
   if (!is_sync_payload(request.data)) return reply(out, request.opcode, err(rom_error::InvalidMessage, stub_error::BadDataLength));
   std::uint32_t value = personality_ == Personality::Rom ? kRomSyncValue : 0;
   for (int i = 0; i < 8; ++i) reply(out, request.opcode, 0, {}, value);
+}
+
+// The reply goes out at the old rate; then the UART is reprogrammed the way the ROM's
+// uart_div_modify() does it (what the stub calls too): divider = crystal·16 / baud, rounded,
+// stored as integer part in bits 0-19 and sixteenths in bits 20-23 of UART_CLKDIV. A host
+// that reads UART_CLKDIV afterwards (esptool-js getCrystalFreq at the new baud) then sees
+// the divider of the new rate, as on a real chip. The ROM's baud word is pre-scaled by the
+// host for its crystal mis-measurement (§12), which the ROM undoes, so the divider is the
+// same for both personalities.
+void Device::handle_change_baudrate(const Request& request, std::vector<Bytes>& out) {
+  auto baud = payload_word(request.data, 0);
+  if (request.data.size() != 8 || !baud || *baud == 0)
+    return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
+  reply(out, request.opcode, 0);
+  std::uint64_t sixteenths = (static_cast<std::uint64_t>(kCrystalHz) * 16 + *baud / 2) / *baud;
+  registers_[esp32::kUartClkDiv] = static_cast<std::uint32_t>((sixteenths >> 4) & 0xFFFFF) | static_cast<std::uint32_t>(sixteenths & 0xF) << 20;
 }
 
 std::uint32_t Device::read_register(std::uint32_t address) const {

@@ -69,6 +69,7 @@ class Device {
   void handle(const esp::Request& request, std::vector<Bytes>& out, nlohmann::json& log);
   void handle_sync(const esp::Request& request, std::vector<Bytes>& out);
   void handle_write_reg(const esp::Request& request, std::vector<Bytes>& out);
+  void handle_change_baudrate(const esp::Request& request, std::vector<Bytes>& out);
   void handle_begin(const esp::Request& request, bool compressed, std::vector<Bytes>& out, nlohmann::json& log);
   void handle_data(const esp::Request& request, bool compressed, std::vector<Bytes>& out, nlohmann::json& log);
   void handle_end(const esp::Request& request, std::vector<Bytes>& out);
