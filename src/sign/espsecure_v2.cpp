@@ -64,11 +64,17 @@ Bytes rsa_key_part(const EVP_PKEY* key) {
   return out;
 }
 
+// The point and the signature each sit in a field of 64 bytes (96 for P-384): espsecure packs
+// them with struct "64s", so a P-192 pair (48 bytes) is followed by 16 zero bytes, as in the
+// ROM's signature block struct. The eFuse key digest covers the whole field.
+std::size_t ec_field_size(std::size_t coordinate_size) { return coordinate_size > 32 ? 2 * coordinate_size : 64; }
+
 Bytes ec_key_part(const EVP_PKEY* key, const KeyInfo& info) {
   EcPoint point = ec_public_point(key);
   Bytes out{curve_id(info.curve)};
   append_le(out, point.x);
   append_le(out, point.y);
+  out.resize(1 + ec_field_size(point.x.size()), 0x00);
   return out;
 }
 
@@ -116,8 +122,8 @@ Sbv2Block parse_block(ByteView block, std::size_t index) {
   if (!curve) return parsed;
   std::size_t size = curve->coordinate_size;
   parsed.digest.assign(block.begin() + kSbv2DigestOffset, block.begin() + static_cast<std::ptrdiff_t>(curve_at));
-  std::size_t x_at = curve_at + 1, y_at = x_at + size, r_at = y_at + size, s_at = r_at + size;
-  parsed.key_digest = digest_bytes(HashAlgorithm::Sha256, block.subspan(curve_at, 1 + 2 * size));
+  std::size_t x_at = curve_at + 1, y_at = x_at + size, r_at = x_at + ec_field_size(size), s_at = r_at + size;
+  parsed.key_digest = digest_bytes(HashAlgorithm::Sha256, block.subspan(curve_at, 1 + ec_field_size(size)));
   Bytes r = reversed(block.subspan(r_at, size));
   Bytes s = reversed(block.subspan(s_at, size));
   try {
@@ -146,8 +152,10 @@ Bytes ecdsa_block(ByteView image_digest, HashAlgorithm hash, const EVP_PKEY* key
   block.reserve(kSbv2BlockSize);
   append(block, image_digest);
   append(block, ec_key_part(key, info));
+  std::size_t signature_at = block.size();
   append(block, reversed(signature.r));
   append(block, reversed(signature.s));
+  block.resize(signature_at + ec_field_size(signature.r.size()), 0x00);
   finish_block(block);
   return block;
 }
