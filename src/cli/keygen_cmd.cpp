@@ -56,9 +56,9 @@ void run_keygen(const KeygenOptions& options, Context& context) {
 
 void setup_keygen(CLI::App& app, Context& context) {
   auto options = std::make_shared<KeygenOptions>();
-  auto* command = app.add_subcommand("keygen", "Generate a signing key pair (EC P-256/P-384 or RSA 2048/3072/4096)");
-  command->add_option("--type", options->type, "ec-p256 (default), ec-p384, rsa-2048, rsa-3072 or rsa-4096")
-      ->check(CLI::IsMember({"ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"}));
+  auto* command = app.add_subcommand("keygen", "Generate a signing key pair (EC P-256/P-384/P-192 or RSA 2048/3072/4096)");
+  command->add_option("--type", options->type, "ec-p256 (default), ec-p384, ec-p192 (ESP32-C2 secure boot v2 only), rsa-2048, rsa-3072 or rsa-4096")
+      ->check(CLI::IsMember({"ec-p256", "ec-p384", "ec-p192", "rsa-2048", "rsa-3072", "rsa-4096"}));
   command->add_option("-o,--output", options->output, "Private key file to write (PKCS#8 PEM, mode 0600)")->required()->type_name("KEY.pem");
   command->add_option("--pub-out", options->public_output, "Also write the public key (SubjectPublicKeyInfo PEM)")->type_name("PUB.pem");
   options->passphrase.add_to(command, "that encrypts the key (AES-256-CBC); without one the key is stored unencrypted");

@@ -170,8 +170,10 @@ void run_sign_precomputed(const SignCommandOptions& options, SignFormat format, 
     signatures.push_back({public_keys.back().get(), read_file(options.signatures[i]), options.signatures[i]});
   }
   Bytes input = read_file(input_name);
-  Bytes signed_image = format == SignFormat::EspSbv1 ? sign::espsecure::sbv1_sign_precomputed(input, signatures.front())
-                                                     : sign::espsecure::sbv2_sign_precomputed(input, signatures, options.append, input_name);
+  Warnings warnings(context.out.warning_sink());
+  Bytes signed_image = format == SignFormat::EspSbv1
+                           ? sign::espsecure::sbv1_sign_precomputed(input, signatures.front())
+                           : sign::espsecure::sbv2_sign_precomputed(input, signatures, options.append, input_name, &warnings);
   nlohmann::json key_list = nlohmann::json::array();
   for (std::size_t i = 0; i < public_keys.size(); ++i) {
     nlohmann::json entry = {{"file", options.public_keys[i]}, {"signature", options.signatures[i]}, {"key", sign::key_info(public_keys[i].get()).describe()}};
@@ -302,7 +304,8 @@ void run_sign(const SignCommandOptions& options, Context& context) {
         Bytes input_bytes = read_file(planned.input);
         std::vector<sign::Signer*> pointers;
         for (auto& signer : signers) pointers.push_back(&signer);
-        Bytes signed_image = sign::espsecure::sbv2_sign(input_bytes, pointers, options.append, input_name);
+        Warnings warnings(context.out.warning_sink());
+        Bytes signed_image = sign::espsecure::sbv2_sign(input_bytes, pointers, options.append, input_name, &warnings);
         result["padded_bytes"] = signed_image.size() - sign::format::kSbv2SectorSize;
         batch.add(planned.outputs[0], std::move(signed_image));
         break;

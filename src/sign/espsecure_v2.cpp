@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "fwprov/core/crc32.hpp"
+#include "fwprov/core/diagnostics.hpp"
 #include "fwprov/core/digest.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/sign/espsecure.hpp"
@@ -63,11 +64,17 @@ Bytes rsa_key_part(const EVP_PKEY* key) {
   return out;
 }
 
+// The point and the signature each sit in a field of 64 bytes (96 for P-384): espsecure packs
+// them with struct "64s", so a P-192 pair (48 bytes) is followed by 16 zero bytes, as in the
+// ROM's signature block struct. The eFuse key digest covers the whole field.
+std::size_t ec_field_size(std::size_t coordinate_size) { return coordinate_size > 32 ? 2 * coordinate_size : 64; }
+
 Bytes ec_key_part(const EVP_PKEY* key, const KeyInfo& info) {
   EcPoint point = ec_public_point(key);
   Bytes out{curve_id(info.curve)};
   append_le(out, point.x);
   append_le(out, point.y);
+  out.resize(1 + ec_field_size(point.x.size()), 0x00);
   return out;
 }
 
@@ -115,8 +122,8 @@ Sbv2Block parse_block(ByteView block, std::size_t index) {
   if (!curve) return parsed;
   std::size_t size = curve->coordinate_size;
   parsed.digest.assign(block.begin() + kSbv2DigestOffset, block.begin() + static_cast<std::ptrdiff_t>(curve_at));
-  std::size_t x_at = curve_at + 1, y_at = x_at + size, r_at = y_at + size, s_at = r_at + size;
-  parsed.key_digest = digest_bytes(HashAlgorithm::Sha256, block.subspan(curve_at, 1 + 2 * size));
+  std::size_t x_at = curve_at + 1, y_at = x_at + size, r_at = x_at + ec_field_size(size), s_at = r_at + size;
+  parsed.key_digest = digest_bytes(HashAlgorithm::Sha256, block.subspan(curve_at, 1 + ec_field_size(size)));
   Bytes r = reversed(block.subspan(r_at, size));
   Bytes s = reversed(block.subspan(s_at, size));
   try {
@@ -145,8 +152,10 @@ Bytes ecdsa_block(ByteView image_digest, HashAlgorithm hash, const EVP_PKEY* key
   block.reserve(kSbv2BlockSize);
   append(block, image_digest);
   append(block, ec_key_part(key, info));
+  std::size_t signature_at = block.size();
   append(block, reversed(signature.r));
   append(block, reversed(signature.s));
+  block.resize(signature_at + ec_field_size(signature.r.size()), 0x00);
   finish_block(block);
   return block;
 }
@@ -215,32 +224,66 @@ std::vector<Sbv2Block> sbv2_read_blocks(ByteView signed_image, const std::string
 
 namespace {
 
-// The sector assembly shared by both ways of signing: keeps the valid blocks of an already
-// signed input (append) or pads a fresh one, then adds `new_blocks` blocks from `make_block`.
+// The image digest a well-formed block claims: SHA-384 for ECDSA blocks with SHA id 1, else
+// SHA-256 (the rule of espsecure's verify_signature_v2).
+HashAlgorithm stored_digest_hash(ByteView block) {
+  return block[1] == kSbv2VersionEcdsa && block[2] == kSbv2ShaIdSha384 ? HashAlgorithm::Sha384 : HashAlgorithm::Sha256;
+}
+
+void report_warning(Warnings* warnings, SourceLocation where, std::string message) {
+  if (warnings) warnings->warn(std::move(where), std::move(message));
+}
+
+// espsecure 5.3.1 --append-signatures on an aligned input: the leading run of blocks with the
+// right magic, version and CRC is kept as it is (the first bad block ends the run); the image
+// digest of the kept blocks is not checked. Returns the kept blocks, possibly none.
+std::vector<Bytes> leading_well_formed_blocks(ByteView input, const std::string& origin, Warnings* warnings) {
+  ByteView sector = last_sector(input, origin);
+  ByteView image = input.first(input.size() - kSbv2SectorSize);
+  ImageDigests digests(image);
+  std::vector<Bytes> kept;
+  for (std::size_t i = 0; i < kSbv2MaxBlocks; ++i) {
+    ByteView raw = sector.subspan(i * kSbv2BlockSize, kSbv2BlockSize);
+    if (!block_is_well_formed(raw)) break;
+    HashAlgorithm hash = stored_digest_hash(raw);
+    if (!std::equal(digests.of(hash).begin(), digests.of(hash).end(), raw.begin() + kSbv2DigestOffset))
+      report_warning(warnings, SourceLocation{origin, 0, 0, "signature block " + std::to_string(i)},
+           "existing signature block does not match the image digest; kept as espsecure does, but it will not verify");
+    kept.emplace_back(raw.begin(), raw.end());
+  }
+  return kept;
+}
+
+// The sector assembly shared by both ways of signing, following espsecure's
+// sign_secure_boot_v2: an input that is not a multiple of 4096 is padded (and --append has
+// nothing to keep); an aligned input is signed as it is, or with --append its leading valid
+// blocks are kept and the old sector is stripped; with none valid it is signed afresh, old
+// sector included. Then `new_blocks` blocks from `make_block` are added.
 Bytes sign_image(ByteView input, std::size_t new_blocks, bool append_blocks, bool input_must_be_aligned, const std::string& origin,
-                 const std::function<Bytes(std::size_t index, ImageDigests& digests)>& make_block) {
-  if (input_must_be_aligned && (input.empty() || input.size() % kSbv2SectorSize != 0))
+                 Warnings* warnings, const std::function<Bytes(std::size_t index, ImageDigests& digests)>& make_block) {
+  bool aligned = input.size() % kSbv2SectorSize == 0;
+  if (input_must_be_aligned && !aligned)
     throw Error(ErrorKind::Input, SourceLocation{origin},
                 "file of " + std::to_string(input.size()) +
                     " bytes: pre-computed signatures need an input that is already a multiple of 4096 bytes (the signature covers "
                     "the exact bytes; pad the image with 0xFF first, then sign it)");
   Bytes image;
   std::vector<Bytes> kept;
-  if (append_blocks) {
-    ByteView sector = last_sector(input, origin);
-    image.assign(input.begin(), input.end() - static_cast<std::ptrdiff_t>(kSbv2SectorSize));
-    ImageDigests digests(image);
-    for (std::size_t i = 0; i < kSbv2MaxBlocks; ++i) {
-      ByteView raw = sector.subspan(i * kSbv2BlockSize, kSbv2BlockSize);
-      Sbv2Block block = parse_block(raw, i);
-      if (!block.valid) continue;
-      if (block.digest != digests.of(block.hash))
-        throw Error(ErrorKind::Input, SourceLocation{origin, 0, 0, "signature block " + std::to_string(i)},
-                    "existing signature block does not match the image digest; refusing to append");
-      kept.emplace_back(raw.begin(), raw.end());
+  if (append_blocks && !aligned) {
+    report_warning(warnings, SourceLocation{origin},
+         "input of " + std::to_string(input.size()) +
+             " bytes is not a multiple of 4096, so it holds no signature sector: --append ignored, padding and signing afresh "
+             "(as espsecure)");
+    image = sbv2_pad(input);
+  } else if (append_blocks) {
+    kept = leading_well_formed_blocks(input, origin, warnings);
+    if (kept.empty()) {
+      report_warning(warnings, SourceLocation{origin},
+           "no valid signature block found: --append ignored, the whole input is signed afresh (as espsecure)");
+      image.assign(input.begin(), input.end());
+    } else {
+      image.assign(input.begin(), input.end() - static_cast<std::ptrdiff_t>(kSbv2SectorSize));
     }
-    if (kept.empty())
-      throw Error(ErrorKind::Input, SourceLocation{origin}, "no valid secure boot v2 signature block to append to (sign without --append first)");
   } else {
     image = sbv2_pad(input);
   }
@@ -290,16 +333,16 @@ Bytes block_from_precomputed(ImageDigests& digests, const PrecomputedSignature& 
 
 }  // namespace
 
-Bytes sbv2_sign(ByteView input, std::vector<Signer*> signers, bool append_blocks, const std::string& origin) {
+Bytes sbv2_sign(ByteView input, std::vector<Signer*> signers, bool append_blocks, const std::string& origin, Warnings* warnings) {
   for (Signer* signer : signers) sbv2_require_key(signer->info(), origin);
-  return sign_image(input, signers.size(), append_blocks, false, origin, [&](std::size_t i, ImageDigests& digests) {
+  return sign_image(input, signers.size(), append_blocks, false, origin, warnings, [&](std::size_t i, ImageDigests& digests) {
     return sbv2_block(digests.of(sbv2_hash_for(signers[i]->info())), *signers[i]);
   });
 }
 
 Bytes sbv2_sign_precomputed(ByteView input, const std::vector<PrecomputedSignature>& signatures, bool append_blocks,
-                            const std::string& origin) {
-  return sign_image(input, signatures.size(), append_blocks, true, origin,
+                            const std::string& origin, Warnings* warnings) {
+  return sign_image(input, signatures.size(), append_blocks, true, origin, warnings,
                     [&](std::size_t i, ImageDigests& digests) { return block_from_precomputed(digests, signatures[i]); });
 }
 

@@ -13,7 +13,7 @@ struct KeyTypeRow {
   const char* name;
 };
 constexpr KeyTypeRow kKeyTypes[] = {
-    {KeyType::EcP256, "ec-p256"},   {KeyType::EcP384, "ec-p384"},   {KeyType::Rsa2048, "rsa-2048"},
+    {KeyType::EcP256, "ec-p256"},   {KeyType::EcP384, "ec-p384"},   {KeyType::EcP192, "ec-p192"},   {KeyType::Rsa2048, "rsa-2048"},
     {KeyType::Rsa3072, "rsa-3072"}, {KeyType::Rsa4096, "rsa-4096"},
 };
 
@@ -28,7 +28,7 @@ Bytes bio_contents(BIO* bio) {
 KeyType parse_key_type(const std::string& text) {
   for (const auto& row : kKeyTypes)
     if (text == row.name) return row.type;
-  throw Error(ErrorKind::Usage, SourceLocation{"--type"}, "unknown key type '" + text + "' (ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096)");
+  throw Error(ErrorKind::Usage, SourceLocation{"--type"}, "unknown key type '" + text + "' (ec-p256, ec-p384, ec-p192, rsa-2048, rsa-3072, rsa-4096)");
 }
 
 const char* key_type_name(KeyType type) {
@@ -42,6 +42,7 @@ PkeyPtr generate_key(KeyType type) {
   switch (type) {
     case KeyType::EcP256: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
     case KeyType::EcP384: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
+    case KeyType::EcP192: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-192"); break;
     case KeyType::Rsa2048: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)); break;
     case KeyType::Rsa3072: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(3072)); break;
     case KeyType::Rsa4096: key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(4096)); break;

@@ -138,6 +138,21 @@ expect_exit 0 "appended image verifies with the first key" -- "$FWPROV" verify v
 expect_exit 0 "appended image verifies with the added key" -- "$FWPROV" verify v2_appended.bin --format esp-sbv2 --pubkey "$K/ec_p256_pub.pem"
 expect_exit 2 "v2 four blocks refused" -- "$FWPROV" sign v2_two.bin --key "$K/ec_p256.pem" --key "$K/ec_p384.pem" --format esp-sbv2 --append -o no.bin
 expect_absent no.bin "v2 four blocks output"
+# espsecure 5.3.1 ignores --append-signatures on an input that is not a multiple of 4096, and
+# signs afresh when block 0 is not valid ("No valid signature blocks found"): same bytes as
+# signing without --append, plus a warning. Deterministic ECDSA makes the bytes comparable.
+expect_exit 0 "v2 append on an unaligned input" -- "$FWPROV" sign firmware.bin --key "$K/ec_p256.pem" --format esp-sbv2 --deterministic --append -o v2_append_unaligned.bin
+expect_exit 0 "v2 plain sign for comparison" -- "$FWPROV" sign firmware.bin --key "$K/ec_p256.pem" --format esp-sbv2 --deterministic -o v2_plain.bin
+expect_same_file v2_append_unaligned.bin v2_plain.bin "v2 append on an unaligned input signs afresh"
+# a signed image whose block 0 CRC is broken: nothing to keep, the whole input is signed
+python3 -c "
+import sys
+d = bytearray(open('v2_plain.bin', 'rb').read()); d[len(d) - 4096 + 1196] ^= 1
+open('v2_block0_bad.bin', 'wb').write(d)"
+"$FWPROV" sign v2_block0_bad.bin --key "$K/ec_p256.pem" --format esp-sbv2 --deterministic -o v2_bad_plain.bin 2>/dev/null
+"$FWPROV" sign v2_block0_bad.bin --key "$K/ec_p256.pem" --format esp-sbv2 --deterministic --append -o v2_bad_append.bin 2>v2_bad_append.err
+expect_same_file v2_bad_append.bin v2_bad_plain.bin "v2 append with an invalid block 0 signs the whole input afresh"
+expect_grep "afresh" v2_bad_append.err "v2 append afresh warning"
 
 # --- Pre-computed signatures (HSM flow: --pub-key + --signature). openssl stands in for the HSM
 # and signs the 0xFF-padded input; the result must verify and carry the reference's padded image.

@@ -7,7 +7,7 @@ cd "$WORK"
 export KEY_PASS='k3y-Pass-Zx81'
 
 # --- keygen ---
-for type in ec-p256 ec-p384 rsa-2048 rsa-3072; do
+for type in ec-p256 ec-p384 ec-p192 rsa-2048 rsa-3072; do
   expect_exit 0 "keygen $type" -- "$FWPROV" keygen --type "$type" -o "$type.key.pem" --pub-out "$type.pub.pem"
   [ "$(stat -c %a "$type.key.pem")" = 600 ] && pass || fail "keygen $type: private key mode $(stat -c %a "$type.key.pem")"
   openssl pkey -in "$type.key.pem" -noout 2>/dev/null && pass || fail "keygen $type: openssl cannot read the key"
@@ -16,6 +16,10 @@ for type in ec-p256 ec-p384 rsa-2048 rsa-3072; do
 done
 openssl pkey -in ec-p384.key.pem -noout -text 2>/dev/null | grep -q "NIST CURVE: P-384" && pass || fail "ec-p384 curve"
 openssl pkey -in rsa-3072.key.pem -noout -text 2>/dev/null | grep -q "3072 bit" && pass || fail "rsa-3072 size"
+openssl pkey -in ec-p192.key.pem -noout -text 2>/dev/null | grep -q "NIST CURVE: P-192" && pass || fail "ec-p192 curve"
+# espsecure generate-signing-key --scheme ecdsa192: an ESP32-C2 secure boot v2 key, usable there only
+expect_exit 0 "ec-p192 key signs esp-sbv2" -- "$FWPROV" sign "$S/firmware.bin" --key ec-p192.key.pem --format esp-sbv2 -o p192.signed.bin
+expect_exit 0 "ec-p192 esp-sbv2 verifies" -- "$FWPROV" verify p192.signed.bin --format esp-sbv2 --pubkey ec-p192.pub.pem
 expect_exit 0 "keygen encrypted" -- "$FWPROV" keygen --type ec-p256 -o enc.key.pem --passphrase-env KEY_PASS
 grep -q "ENCRYPTED PRIVATE KEY" enc.key.pem && pass || fail "keygen: key not encrypted"
 openssl pkey -in enc.key.pem -passin env:KEY_PASS -noout 2>/dev/null && pass || fail "encrypted key does not open with the passphrase"

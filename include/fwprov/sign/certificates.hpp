@@ -15,8 +15,8 @@ using pki::X509Ptr;
 using pki::X509ReqPtr;
 
 // --- keys ---
-enum class KeyType { EcP256, EcP384, Rsa2048, Rsa3072, Rsa4096 };
-// "ec-p256", "ec-p384", "rsa-2048", "rsa-3072", "rsa-4096"; Usage error otherwise.
+enum class KeyType { EcP256, EcP384, EcP192, Rsa2048, Rsa3072, Rsa4096 };
+// "ec-p256", "ec-p384", "ec-p192" (ESP32-C2 secure boot v2 only, as espsecure's ecdsa192), "rsa-2048", "rsa-3072", "rsa-4096"; Usage error otherwise.
 KeyType parse_key_type(const std::string& text);
 const char* key_type_name(KeyType type);
 PkeyPtr generate_key(KeyType type);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fwprov/core/bytes.hpp"
+#include "fwprov/core/diagnostics.hpp"
 #include "fwprov/pki/openssl_ptr.hpp"
 #include "fwprov/sign/file_digest.hpp"
 #include "fwprov/sign/signer.hpp"
@@ -71,14 +72,16 @@ struct Sbv2Block {
 std::vector<Sbv2Block> sbv2_read_blocks(ByteView signed_image, const std::string& origin);
 
 // Signs `input`: pads it, appends a sector with one block per signer. With `append`, `input`
-// is an already signed image whose valid blocks are kept and new blocks are added after them
-// (at most three in all).
-Bytes sbv2_sign(ByteView input, std::vector<Signer*> signers, bool append, const std::string& origin);
+// is an already signed image whose leading valid blocks are kept and new blocks are added
+// after them (at most three in all). As espsecure 5.3.1, --append on an input that is not a
+// multiple of 4096 bytes, or whose first block is not valid, signs afresh; both cases, and a
+// kept block whose digest does not match the image, are reported to `warnings`.
+Bytes sbv2_sign(ByteView input, std::vector<Signer*> signers, bool append, const std::string& origin, Warnings* warnings = nullptr);
 // The same from pre-computed signatures over the input's digest (SHA-384 for P-384 keys),
 // which is why the input must already be a multiple of 4096 bytes (espsecure refuses to pad
 // it too). Crypto error naming the signature file when one does not verify.
 Bytes sbv2_sign_precomputed(ByteView input, const std::vector<PrecomputedSignature>& signatures, bool append,
-                            const std::string& origin);
+                            const std::string& origin, Warnings* warnings = nullptr);
 
 struct Sbv2BlockCheck {
   std::size_t index = 0;

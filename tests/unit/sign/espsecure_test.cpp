@@ -5,7 +5,9 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/pki/load.hpp"
+#include "fwprov/sign/ecdsa_encoding.hpp"
 #include "fwprov/sign/espsecure.hpp"
+#include "fwprov/sign/file_digest.hpp"
 #include "fwprov/sign/format.hpp"
 #include "sign_golden.hpp"
 #include "test_support.hpp"
@@ -178,8 +180,9 @@ TEST_CASE("secure boot v2 refuses RSA-2048 and more than three blocks; --append 
   // The first block is kept byte for byte.
   CHECK(std::equal(once.begin(), once.end() - 4096 + 1216, twice.begin()));
   CHECK_THROWS_AS(sbv2_sign(twice, {&signer_a, &signer_b}, true, "twice"), Error);
-  // --append on an unsigned image is refused.
-  CHECK_THROWS_AS(sbv2_sign(sbv2_pad(input), {&signer_a}, true, "padded"), Error);
+  // --append on an unsigned (aligned) image signs it afresh, old last sector included, as
+  // espsecure 5.3.1 does ("No valid signature blocks found ..."); see espsecure_append_test.
+  CHECK(sbv2_sign(sbv2_pad(input), {&signer_a}, true, "padded").size() == sbv2_pad(input).size() + 4096);
   // Deterministic ECDSA blocks are reproducible.
   CHECK(sbv2_sign(input, {&signer_b}, false, "input.bin") == sbv2_sign(input, {&signer_b}, false, "input.bin"));
 }
@@ -202,10 +205,25 @@ TEST_CASE("secure boot v2 takes P-192 (ESP32-C2) blocks; other formats refuse P-
     CHECK(sector[0] == format::kSbv2Magic);
     CHECK(sector[2] == format::kSbv2ShaIdSha256);
     CHECK(sector[36] == format::kSbv2CurveP192);
-    CHECK(std::all_of(sector.begin() + 37 + 4 * 24, sector.begin() + format::kSbv2CrcOffset, [](std::uint8_t b) { return b == 0; }));
+    // espsecure 5.3.1 packs "<BBBx32sB64s64s1031x": the 48-byte X||Y and r||s pairs each fill a
+    // 64-byte field, zero-padded, so r starts at 101 as for P-256, and the key digest is SHA-256
+    // of curve id + the whole 64-byte field (struct "<B64s" in _digest_sbv2_public_key).
+    EcPoint point = ec_public_point(key.get());
+    Bytes key_field{format::kSbv2CurveP192};
+    append(key_field, reversed(point.x));
+    append(key_field, reversed(point.y));
+    key_field.resize(65, 0x00);
+    CHECK(std::equal(key_field.begin(), key_field.end(), sector.begin() + 36));
+    auto zero = [](std::uint8_t b) { return b == 0; };
+    CHECK_FALSE(std::all_of(sector.begin() + 101, sector.begin() + 101 + 48, zero));  // r || s
+    CHECK(std::all_of(sector.begin() + 101 + 48, sector.begin() + format::kSbv2CrcOffset, zero));
+    CHECK(sbv2_public_key_digest(key.get()) == digest_bytes(HashAlgorithm::Sha256, key_field));
     auto check = sbv2_verify(signed_image, key.get(), "p192");
     CHECK(check.valid);
     REQUIRE_FALSE(check.blocks.empty());
     CHECK(check.blocks[0].key_digest == sbv2_public_key_digest(key.get()));
+    // The signature read back from offset 101 verifies the way espsecure's verify reads it.
+    Bytes r = reversed(ByteView(sector).subspan(101, 24)), s = reversed(ByteView(sector).subspan(125, 24));
+    CHECK(verify_digest(key.get(), digest_bytes(HashAlgorithm::Sha256, sbv2_pad(input)), HashAlgorithm::Sha256, ecdsa_der_from_raw(r, s)));
   }
 }

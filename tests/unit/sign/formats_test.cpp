@@ -115,4 +115,7 @@ TEST_CASE("key types parse and generate what they say") {
   CHECK(key_info(key.get()).describe() == "EC P-384");
   auto pem = private_key_pem(key.get());
   CHECK(as_chars(pem).find("BEGIN PRIVATE KEY") != std::string_view::npos);
+  // espsecure generate-signing-key --version 2 --scheme ecdsa192 (ESP32-C2) has an equivalent.
+  CHECK(parse_key_type("ec-p192") == KeyType::EcP192);
+  CHECK(key_info(generate_key(KeyType::EcP192).get()).describe() == "EC P-192");
 }
