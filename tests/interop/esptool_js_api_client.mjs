@@ -4,9 +4,8 @@
 //   node esptool_js_api_client.mjs PORT WORKDIR MAC
 // MAC is the eFuse MAC the simulator was started with (--mac). Prints one JSON summary line;
 // exits non-zero with the failed check on stderr.
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { ESPLoader, Transport } from "esptool-js";
+import { capturingTerminal, loaderFrom, md5hex } from "./client_support.mjs";
 import { TcpSerialPort } from "./tcp_serial_port.mjs";
 
 const [port, workdir, mac] = process.argv.slice(2);
@@ -15,20 +14,10 @@ if (!port || !workdir || !mac) {
   process.exit(2);
 }
 
-const md5hex = (data) => createHash("md5").update(data).digest("hex");
-const load = (name) => new Uint8Array(readFileSync(`${workdir}/${name}`));
+const load = loaderFrom(workdir);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const FLASH_SIZE = 4 * 1024 * 1024; // the simulator's default --flash-size
-const log = [];
-const terminal = {
-  clean() {},
-  writeLine(line) {
-    log.push(String(line));
-  },
-  write(text) {
-    log.push(String(text));
-  },
-};
+const { log, terminal } = capturingTerminal();
 
 function fail(message) {
   console.error(log.slice(-20).join("\n")); // esptool-js's own words, then the failed check

@@ -3,9 +3,8 @@
 // connect + detect an ESP32, upload esptool-js's own ESP32 stub, change baud, write three
 // images compressed and three uncompressed (MD5 checked by esptool-js), read them back.
 // Prints one JSON summary line; exits non-zero on any failure.
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { ESPLoader, Transport } from "esptool-js";
+import { capturingTerminal, loaderFrom, md5hex } from "./client_support.mjs";
 import { TcpSerialPort } from "./tcp_serial_port.mjs";
 
 const [port, workdir] = process.argv.slice(2);
@@ -14,18 +13,8 @@ if (!port || !workdir) {
   process.exit(2);
 }
 
-const md5hex = (data) => createHash("md5").update(data).digest("hex");
-const load = (name) => new Uint8Array(readFileSync(`${workdir}/${name}`));
-const log = [];
-const terminal = {
-  clean() {},
-  writeLine(line) {
-    log.push(String(line));
-  },
-  write(text) {
-    log.push(String(text));
-  },
-};
+const load = loaderFrom(workdir);
+const { log, terminal } = capturingTerminal();
 
 function fail(message) {
   console.error(`esptool-js client: ${message}`);
