@@ -10,6 +10,7 @@
 
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/secret.hpp"
+#include "io_error.hpp"
 
 namespace fwprov {
 namespace {
@@ -20,9 +21,7 @@ std::filesystem::path temp_path_for(const std::filesystem::path& target) {
   return temp;
 }
 
-[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
-  throw Error(ErrorKind::Io, SourceLocation{path.string()}, what + ": " + std::strerror(errno));
-}
+using detail::throw_io_error;
 
 void check_folder_exists(const std::filesystem::path& target) {
   std::filesystem::path folder = target.parent_path();
@@ -37,10 +36,10 @@ void check_folder_exists(const std::filesystem::path& target) {
 void write_synced(const std::filesystem::path& path, ByteView data, FileMode mode, bool sync = true) {
   const mode_t perms = mode == FileMode::Secret ? 0600 : 0644;
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, perms);
-  if (fd < 0) fail(path, "cannot create");
+  if (fd < 0) throw_io_error(path, "cannot create");
   if (::fchmod(fd, perms) != 0) {  // the umask may have narrowed it; a pre-existing file may be wider
     ::close(fd);
-    fail(path, "cannot set mode");
+    throw_io_error(path, "cannot set mode");
   }
   std::size_t written = 0;
   while (written < data.size()) {
@@ -48,11 +47,11 @@ void write_synced(const std::filesystem::path& path, ByteView data, FileMode mod
     if (n < 0) {
       if (errno == EINTR) continue;
       ::close(fd);
-      fail(path, "write failed");
+      throw_io_error(path, "write failed");
     }
     written += static_cast<std::size_t>(n);
   }
-  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) fail(path, "write failed");
+  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) throw_io_error(path, "write failed");
 }
 
 // Beyond a few files, one syncfs per file system is far cheaper than an fsync per file (a
@@ -63,13 +62,13 @@ void sync_file_systems(const std::vector<std::filesystem::path>& files) {
   std::vector<dev_t> synced;
   for (const auto& file : files) {
     struct stat info {};
-    if (::stat(file.c_str(), &info) != 0) fail(file, "cannot stat");
+    if (::stat(file.c_str(), &info) != 0) throw_io_error(file, "cannot stat");
     if (std::find(synced.begin(), synced.end(), info.st_dev) != synced.end()) continue;
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail(file, "cannot open");
+    if (fd < 0) throw_io_error(file, "cannot open");
     int result = ::syncfs(fd);
     ::close(fd);
-    if (result != 0) fail(file, "sync failed");
+    if (result != 0) throw_io_error(file, "sync failed");
     synced.push_back(info.st_dev);
   }
 }
@@ -83,10 +82,10 @@ void sync_folders(const Files& files) {
     if (folder.empty()) folder = ".";
     if (std::find(done.begin(), done.end(), folder) != done.end()) continue;
     int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) fail(folder, "cannot open folder");
+    if (fd < 0) throw_io_error(folder, "cannot open folder");
     int result = ::fsync(fd);
     ::close(fd);
-    if (result != 0) fail(folder, "sync failed");
+    if (result != 0) throw_io_error(folder, "sync failed");
     done.push_back(folder);
   }
 }
@@ -120,7 +119,7 @@ void OutputBatch::commit() {
   }
   if (!sync_each) sync_file_systems(temps_);
   for (std::size_t i = 0; i < pending_.size(); ++i) {
-    if (std::rename(temps_[i].c_str(), pending_[i].path.c_str()) != 0) fail(pending_[i].path, "cannot rename into place");
+    if (std::rename(temps_[i].c_str(), pending_[i].path.c_str()) != 0) throw_io_error(pending_[i].path, "cannot rename into place");
   }
   temps_.clear();
   sync_folders(pending_);

@@ -8,13 +8,12 @@
 #include <cstring>
 
 #include "fwprov/core/error.hpp"
+#include "io_error.hpp"
 
 namespace fwprov {
 namespace {
 
-[[noreturn]] void fail(const std::filesystem::path& path, const char* what) {
-  throw Error(ErrorKind::Io, SourceLocation{path.string()}, std::string(what) + ": " + std::strerror(errno));
-}
+using detail::throw_io_error;
 
 struct FdCloser {
   int fd;
@@ -25,7 +24,7 @@ struct FdCloser {
 template <typename Container>
 Container read_whole(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(path, "cannot open");
+  if (fd < 0) throw_io_error(path, "cannot open");
   FdCloser closer{fd};
   Container data;
   read_open_file(fd, path, [&data](std::size_t size) { data.resize(size); return reinterpret_cast<std::uint8_t*>(data.data()); });
@@ -36,7 +35,7 @@ Container read_whole(const std::filesystem::path& path) {
 
 void read_open_file(int fd, const std::filesystem::path& path, const std::function<std::uint8_t*(std::size_t)>& resize) {
   struct stat info {};
-  if (::fstat(fd, &info) != 0) fail(path, "cannot stat");
+  if (::fstat(fd, &info) != 0) throw_io_error(path, "cannot stat");
   if (S_ISDIR(info.st_mode)) throw Error(ErrorKind::Io, SourceLocation{path.string()}, "is a directory, expected a file");
   // Files that grow or lie about their size (pipes, /proc) are read to the end.
   std::size_t capacity = S_ISREG(info.st_mode) && info.st_size > 0 ? static_cast<std::size_t>(info.st_size) + 1 : 65536;
@@ -50,7 +49,7 @@ void read_open_file(int fd, const std::filesystem::path& path, const std::functi
     ssize_t got = ::read(fd, buffer + size, capacity - size);
     if (got < 0) {
       if (errno == EINTR) continue;
-      fail(path, "read failed");
+      throw_io_error(path, "read failed");
     }
     if (got == 0) break;
     size += static_cast<std::size_t>(got);

@@ -11,12 +11,13 @@
 
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
+#include "io_error.hpp"
 
 namespace fwprov {
 
 MappedFile::MappedFile(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(ErrorKind::Io, SourceLocation{path.string()}, std::string("cannot open: ") + std::strerror(errno));
+  if (fd < 0) detail::throw_io_error(path, "cannot open");
   struct stat info {};
   bool regular = ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0;
   if (regular) {

@@ -6,6 +6,7 @@
 
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/csv.hpp"
+#include "wifi_keys.hpp"
 #include "fwprov/nvs/values.hpp"
 
 namespace fwprov::nvs {
@@ -58,8 +59,8 @@ void located(const InputRow& row, std::size_t column, const char* field, Fn&& fn
 }
 
 constexpr std::array<std::string_view, 3> kApKeys = {"ap.ssid", "ap.passwd", "ap.authmode"};
-bool is_ap_key(std::string_view key) { return key == kApKeys[0] || key == kApKeys[1] || key == kApKeys[2]; }
-bool is_sta_key(std::string_view key) { return key == "sta.ssid" || key == "sta.pswd"; }
+using detail::is_ap_key;
+using detail::is_sta_key;
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 

@@ -1,4 +1,5 @@
 #include "fwprov/nvs/csv_output.hpp"
+#include "wifi_keys.hpp"
 
 #include <openssl/evp.h>
 
@@ -61,8 +62,8 @@ std::optional<FillText> recover_fill_text(const Bytes& data) {
   return std::nullopt;
 }
 
-bool is_ap_key(std::string_view key) { return key == "ap.ssid" || key == "ap.passwd" || key == "ap.authmode"; }
-bool is_sta_key(std::string_view key) { return key == "sta.ssid" || key == "sta.pswd"; }
+using detail::is_ap_key;
+using detail::is_sta_key;
 
 std::string integer_text(const Item& item) {
   if (is_signed_integer(item.type)) return std::to_string(item.signed_value());

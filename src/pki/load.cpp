@@ -9,15 +9,14 @@
 #include <exception>
 
 #include "fwprov/core/error.hpp"
+#include "fail.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/secret.hpp"
 
 namespace fwprov::pki {
 namespace {
 
-[[noreturn]] void fail(ErrorKind kind, const std::string& origin, const std::string& message) {
-  throw Error(kind, SourceLocation{origin}, message);
-}
+using detail::fail;
 
 // Hands the passphrase to OpenSSL only when it asks, and remembers that it asked, so that
 // "encrypted, no passphrase given" and "wrong passphrase" get different messages.

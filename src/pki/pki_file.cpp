@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "fwprov/core/error.hpp"
+#include "fail.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/secret.hpp"
 #include "fwprov/pki/format.hpp"
@@ -18,9 +19,7 @@
 namespace fwprov::pki {
 namespace {
 
-[[noreturn]] void fail(ErrorKind kind, const std::string& origin, const std::string& message) {
-  throw Error(kind, SourceLocation{origin}, message);
-}
+using detail::fail;
 
 struct PemBlock {
   std::string label;

@@ -1,4 +1,5 @@
 #include "fwprov/sign/file_digest.hpp"
+#include "openssl_extra.hpp"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -22,15 +23,6 @@ constexpr std::size_t kReadChunk = 64 << 10;
 constexpr std::uint64_t kMapThreshold = 1 << 20;
 constexpr std::size_t kProgressStep = 8 << 20;
 
-const EVP_MD* md_for(HashAlgorithm algorithm) {
-  // Fetched once: implicit fetches by name on every call cost measurable time in batches.
-  static EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  static EVP_MD* sha384 = EVP_MD_fetch(nullptr, "SHA384", nullptr);
-  const EVP_MD* md = algorithm == HashAlgorithm::Sha384 ? sha384 : sha256;
-  if (md == nullptr) throw Error(ErrorKind::Crypto, "SHA-2 is not available in this OpenSSL");
-  return md;
-}
-
 class FileDescriptor {
  public:
   explicit FileDescriptor(int fd) : fd_(fd) {}
@@ -46,6 +38,17 @@ class FileDescriptor {
 };
 
 }  // namespace
+
+using detail::md_for;
+
+const EVP_MD* detail::md_for(HashAlgorithm algorithm) {
+  // Fetched once: implicit fetches by name on every call cost measurable time in batches.
+  static EVP_MD* sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  static EVP_MD* sha384 = EVP_MD_fetch(nullptr, "SHA384", nullptr);
+  const EVP_MD* md = algorithm == HashAlgorithm::Sha384 ? sha384 : sha256;
+  if (md == nullptr) throw Error(ErrorKind::Crypto, "SHA-2 is not available in this OpenSSL");
+  return md;
+}
 
 std::size_t digest_size(HashAlgorithm algorithm) { return algorithm == HashAlgorithm::Sha384 ? 48 : 32; }
 

@@ -11,6 +11,7 @@
 #include "fwprov/core/bytes.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/pki/openssl_ptr.hpp"
+#include "fwprov/sign/file_digest.hpp"
 
 namespace fwprov::sign::detail {
 
@@ -22,6 +23,9 @@ using EcPointPtr = std::unique_ptr<EC_POINT, OpenSslDeleter<EC_POINT_free>>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, OpenSslDeleter<ECDSA_SIG_free>>;
 using X509NamePtr = std::unique_ptr<X509_NAME, OpenSslDeleter<X509_NAME_free>>;
 using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpenSslDeleter<X509_EXTENSION_free>>;
+
+// SHA-256 / SHA-384, each fetched from the provider once for the process (file_digest.cpp).
+const EVP_MD* md_for(HashAlgorithm algorithm);
 
 inline BignumPtr bn_new() {
   BignumPtr bn(BN_new());

@@ -8,9 +8,10 @@
 #include "openssl_extra.hpp"
 
 namespace fwprov::sign {
+using detail::md_for;
+
 namespace {
 
-const EVP_MD* md_for(HashAlgorithm hash) { return hash == HashAlgorithm::Sha384 ? EVP_sha384() : EVP_sha256(); }
 
 // Padding, salt and MGF1 settings shared by signing and verifying contexts.
 bool configure(EVP_PKEY_CTX* ctx, const KeyInfo& info, HashAlgorithm hash, RsaScheme scheme) {
