@@ -2,9 +2,11 @@
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <memory>
 
 #include "commands.hpp"
 #include "fwprov/core/atomic_output.hpp"
+#include "fwprov/core/cleanup.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/pki/load.hpp"
 #include "fwprov/sign/certificates.hpp"
@@ -50,14 +52,12 @@ std::string subject_text(X509* certificate) {
 }
 
 void run_issue(const IssueCommandOptions& options, Context& context) {
-  signing::refuse_overwrite(options.output, options.force);
   pki::X509Ptr ca_certificate = pki::load_certificate_file(options.ca_certificate);
   pki::PkeyPtr ca_key = pki::load_private_key_file(options.ca_key, options.passphrase.source());
   sign::require_signing_key(ca_key.get(), options.ca_key);
   pki::X509ReqPtr request = pki::load_csr_file(options.csr);
   pki::X509Ptr certificate = sign::issue_certificate(ca_certificate.get(), ca_key.get(), request.get(), sign::IssueOptions{options.days},
                                                      options.csr, options.ca_certificate);
-  signing::ensure_parent(options.output);
   write_file_atomic(options.output, options.der ? sign::certificate_der(certificate.get()) : sign::certificate_pem(certificate.get()));
   std::string subject = subject_text(certificate.get());
   if (context.out.json()) {
@@ -83,11 +83,13 @@ void run_init(const InitCommandOptions& options, Context& context) {
   context.out.note("generating the RSA-4096 root key and two RSA-2048 signing keys (this can take a while)");
   std::vector<sign::CaFile> files = sign::make_signing_ca(options.ca, options.passphrase.source());
   OutputBatch batch;
+  std::vector<std::unique_ptr<OutputFolder>> folders;  // created as needed, removed if the run fails
   for (const auto& file : files) {
-    signing::ensure_parent(dir / file.path);
+    folders.push_back(std::make_unique<OutputFolder>((dir / file.path).parent_path()));
     batch.add(dir / file.path, file.data, file.secret ? FileMode::Secret : FileMode::Public);
   }
   batch.commit();
+  for (auto& folder : folders) folder->keep();
   if (context.out.json()) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& file : files) list.push_back({{"path", (dir / file.path).string()}, {"secret", file.secret}});
@@ -100,13 +102,11 @@ void run_init(const InitCommandOptions& options, Context& context) {
 
 void run_codesign(const CodesignCommandOptions& options, Context& context) {
   sign::NameEntries subject = sign::parse_subject(options.subject);
-  signing::refuse_overwrite(options.output, options.force);
   pki::PkeyPtr key = pki::load_private_key_file(options.key, options.passphrase.source());
   sign::KeyInfo info = sign::require_signing_key(key.get(), options.key);
   if (info.is_rsa() || info.curve != "P-256")
     context.out.warning({SourceLocation{options.key}, "AWS IoT OTA on the ESP32 expects an EC P-256 code-signing key; this key is " + info.describe()});
   pki::X509Ptr certificate = sign::make_codesign_certificate(key.get(), subject, options.days);
-  signing::ensure_parent(options.output);
   write_file_atomic(options.output, options.der ? sign::certificate_der(certificate.get()) : sign::certificate_pem(certificate.get()));
   if (context.out.json()) {
     context.out.document({{"ok", true}, {"certificate", options.output}, {"subject", subject_text(certificate.get())},

@@ -22,11 +22,9 @@ struct CsrOptions {
 
 void run_csr(const CsrOptions& options, Context& context) {
   sign::NameEntries subject = sign::parse_subject(options.subject);
-  signing::refuse_overwrite(options.output, options.force);
   pki::PkeyPtr key = pki::load_private_key_file(options.key, options.passphrase.source());
   sign::require_signing_key(key.get(), options.key);
   pki::X509ReqPtr request = sign::make_csr(key.get(), subject);
-  signing::ensure_parent(options.output);
   write_file_atomic(options.output, sign::csr_pem(request.get()));
   std::string description = sign::key_info(key.get()).describe();
   if (context.out.json()) {

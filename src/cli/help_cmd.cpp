@@ -24,11 +24,11 @@ constexpr ExitCodeRow kExitCodes[] = {
 
 void print_exit_codes(const Context& context) {
   if (context.options.json) {
-    nlohmann::json doc = nlohmann::json::array();
-    doc.push_back({{"code", 0}, {"kind", "ok"}, {"meaning", "success"}});
+    nlohmann::json codes = nlohmann::json::array();
+    codes.push_back({{"code", 0}, {"kind", "ok"}, {"meaning", "success"}});
     for (const auto& row : kExitCodes)
-      doc.push_back({{"code", exit_code(row.kind)}, {"kind", kind_name(row.kind)}, {"meaning", row.meaning}});
-    context.out.document(doc);
+      codes.push_back({{"code", exit_code(row.kind)}, {"kind", kind_name(row.kind)}, {"meaning", row.meaning}});
+    context.out.document({{"exit_codes", codes}});
     return;
   }
   context.out.result("code  kind      meaning");
@@ -37,19 +37,39 @@ void print_exit_codes(const Context& context) {
     context.out.result(fmt::format("{:>4}  {:<8}  {}", exit_code(row.kind), kind_name(row.kind), row.meaning));
 }
 
+// `fwprov help nvs generate`: the --help of that command, found word by word.
+void print_command_help(const CLI::App& app, const Context& context, const std::vector<std::string>& words) {
+  const CLI::App* current = &app;
+  std::string path;
+  for (const auto& word : words) {
+    const CLI::App* next = nullptr;
+    for (const auto* sub : current->get_subcommands([](const CLI::App*) { return true; }))
+      if (sub->get_name() == word) next = sub;
+    if (next == nullptr || word == "help")
+      throw Error(ErrorKind::Usage, SourceLocation{}, "unknown help topic '" + path + word + "'",
+                  "topics: exit-codes, or any command (`fwprov help` lists them)");
+    path += word + " ";
+    current = next;
+  }
+  std::string text = current->help();
+  if (context.options.json) return context.out.document({{"help", text}});
+  context.out.result(text);
+}
+
 }  // namespace
 
 void setup_help(CLI::App& app, Context& context) {
-  auto* command = app.add_subcommand("help", "Help topics: `fwprov help exit-codes`");
-  auto topic = std::make_shared<std::string>();
-  command->add_option("topic", *topic, "exit-codes");
+  auto* command = app.add_subcommand("help", "Help on a command or topic: `fwprov help nvs generate`, `fwprov help exit-codes`");
+  auto topic = std::make_shared<std::vector<std::string>>();
+  command->add_option("topic", *topic, "A command (and subcommand), or exit-codes")->type_name("TOPIC");
   command->callback([&app, &context, topic] {
     if (topic->empty()) {
+      if (context.options.json) return context.out.document({{"help", app.help()}});
       context.out.result(app.help());
-    } else if (*topic == "exit-codes") {
+    } else if (topic->size() == 1 && topic->front() == "exit-codes") {
       print_exit_codes(context);
     } else {
-      throw Error(ErrorKind::Usage, "unknown help topic '" + *topic + "' (known: exit-codes)");
+      print_command_help(app, context, *topic);
     }
   });
 }

@@ -21,18 +21,14 @@ struct KeygenOptions {
 
 void run_keygen(const KeygenOptions& options, Context& context) {
   sign::KeyType type = sign::parse_key_type(options.type);
-  signing::refuse_overwrite(options.output, options.force);
-  if (!options.public_output.empty()) signing::refuse_overwrite(options.public_output, options.force);
   pki::PassphraseSource passphrase = options.passphrase.source();
   if (passphrase.given()) passphrase.read();  // an unset variable fails before the (slow) generation
   if (type == sign::KeyType::Rsa4096 || type == sign::KeyType::Rsa3072)
     context.out.note(fmt::format("generating a {} key (this can take a few seconds)", sign::key_type_name(type)));
   pki::PkeyPtr key = sign::generate_key(type);
   OutputBatch batch;
-  signing::ensure_parent(options.output);
   batch.add(options.output, sign::private_key_pem(key.get(), passphrase), FileMode::Secret);
   if (!options.public_output.empty()) {
-    signing::ensure_parent(options.public_output);
     batch.add(options.public_output, sign::public_key_pem(key.get()), FileMode::Public);
   }
   batch.commit();

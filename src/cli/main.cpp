@@ -1,31 +1,68 @@
 // fwprov: the one place that catches errors, prints them and turns them into exit codes.
+// With --json every outcome, argument errors and --help/--version included, is exactly one
+// JSON document on stdout (docs/cli-contract.md).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <libserialport.h>
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "commands.hpp"
+#include "fwprov/core/cleanup.hpp"
 #include "fwprov/core/error.hpp"
 
 #ifndef FWPROV_VERSION
 #define FWPROV_VERSION "dev"
+#endif
+#ifndef FWPROV_GIT_COMMIT
+#define FWPROV_GIT_COMMIT "unknown"
 #endif
 
 namespace {
 
 using fwprov::cli::Context;
 
+// What `--version` reports. Kept to one function so the build-info helper (version.cpp, when it
+// lands) can replace it in one place.
+nlohmann::json version_info() {
+  return {{"version", FWPROV_VERSION},
+          {"git_commit", FWPROV_GIT_COMMIT},
+          {"openssl", OpenSSL_version(OPENSSL_VERSION)},
+          {"zlib", zlibVersion()},
+          {"libserialport", sp_get_package_version_string()}};
+}
+
+std::string version_text() {
+  auto info = version_info();
+  return fmt::format("fwprov {} (commit {})\n  {}\n  zlib {}\n  libserialport {}", info["version"].get<std::string>(),
+                     info["git_commit"].get<std::string>(), info["openssl"].get<std::string>(),
+                     info["zlib"].get<std::string>(), info["libserialport"].get<std::string>());
+}
+
+nlohmann::json null_or(const std::string& text) { return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text); }
+
 void report(const Context& context, const fwprov::Error& error) {
   context.out.error(error.what());
+  if (!error.hint().empty()) context.out.note("hint: " + error.hint());
   if (!context.options.json) return;
-  nlohmann::json doc = {{"ok", false},
-                        {"error", {{"kind", fwprov::kind_name(error.kind())}, {"message", error.message()}}}};
   const auto& where = error.where();
-  if (!where.file.empty()) doc["error"]["file"] = where.file;
-  if (where.line != 0) doc["error"]["line"] = where.line;
-  if (where.column != 0) doc["error"]["column"] = where.column;
-  if (!where.field.empty()) doc["error"]["field"] = where.field;
-  context.out.document(doc);
+  nlohmann::json detail = {{"kind", fwprov::kind_name(error.kind())},
+                           {"exit_code", fwprov::exit_code(error.kind())},
+                           {"message", fwprov::cli::json_safe_text(error.message())},
+                           {"file", null_or(fwprov::cli::json_safe_text(where.file))},
+                           {"line", where.line != 0 ? nlohmann::json(where.line) : nlohmann::json(nullptr)},
+                           {"column", where.column != 0 ? nlohmann::json(where.column) : nlohmann::json(nullptr)},
+                           {"hint", null_or(error.hint())}};
+  if (!where.field.empty()) detail["field"] = fwprov::cli::json_safe_text(where.field);
+  context.out.discard_document();  // a document kept before the failure is not the outcome
+  context.out.document({{"ok", false}, {"error", detail}, {"outputs", nlohmann::json::array()}});
+  context.out.flush_document();
 }
 
 using Setup = void (*)(CLI::App&, Context&);
@@ -68,30 +105,118 @@ void register_commands(CLI::App& app, Context& context, int argc, char** argv) {
   for (const auto& command : kCommands) command.setup(app, context);
 }
 
+// --json is looked for before parsing, so that an argument error (which stops CLI11 before it
+// reaches a later --json) is a JSON document too.
+bool wants_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "--json") return true;
+  }
+  return false;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown command 'nvs gen'" with the near names, when a command word is not one: the words
+// before the first option are command words, each chosen among its parent's subcommands.
+std::optional<fwprov::Error> unknown_command(CLI::App& app, int argc, char** argv) {
+  CLI::App* current = &app;
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word.empty() || word[0] == '-') return std::nullopt;
+    auto subcommands = current->get_subcommands([](CLI::App*) { return true; });
+    if (subcommands.empty()) return std::nullopt;
+    CLI::App* next = nullptr;
+    for (auto* sub : subcommands)
+      if (sub->get_name() == word) next = sub;
+    if (next == nullptr) {
+      std::vector<std::string> near;
+      for (auto* sub : subcommands) {
+        const std::string& name = sub->get_name();
+        bool prefix = name.rfind(word, 0) == 0 || std::string_view(word).find(name) != std::string_view::npos;
+        if (prefix || edit_distance(word, name) <= std::max<std::size_t>(2, name.size() / 3)) near.push_back(name);
+      }
+      std::string all;
+      for (auto* sub : subcommands) all += (all.empty() ? "" : ", ") + sub->get_name();
+      std::string hint = near.empty() ? "commands: " + all : "did you mean: " + fmt::format("{}", fmt::join(near, ", ")) + "?";
+      return fwprov::Error(fwprov::ErrorKind::Usage, fwprov::SourceLocation{},
+                           "unknown command '" + path + std::string(word) + "'", hint);
+    }
+    path += std::string(word) + " ";
+    current = next;
+  }
+  return std::nullopt;
+}
+
+// The command the parse error belongs to, for "run `fwprov nvs generate --help`".
+std::string command_path(const CLI::App& app) {
+  std::string path = "fwprov";
+  const CLI::App* current = &app;
+  for (;;) {
+    auto selected = current->get_subcommands();
+    if (selected.empty()) break;
+    current = selected.front();
+    path += " " + current->get_name();
+  }
+  return path;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  fwprov::install_interrupt_cleanup();  // Ctrl-C or a CI timeout leaves no temporary files
   Context context;
+  context.options.json = wants_json(argc, argv);
   CLI::App app{"fwprov: take an ESP32-class device from blank chip to provisioned, signed, flashed product.\n"
-               "Run `fwprov COMMAND --help` for a command's options, `fwprov help exit-codes` for exit codes.",
+               "Run `fwprov COMMAND --help` (or `fwprov help COMMAND`) for a command's options,\n"
+               "`fwprov help exit-codes` for exit codes; docs/cli-contract.md says what scripts can rely on.",
                "fwprov"};
-  app.set_version_flag("--version", FWPROV_VERSION);
+  app.set_version_flag("--version", version_text(), "Print the version and the versions of the libraries built in");
   app.require_subcommand(1);
   app.fallthrough();  // global options are accepted after the subcommand too
-  app.add_flag("--json", context.options.json, "Print one JSON document on stdout (for scripts)");
-  app.add_flag("-q,--quiet", context.options.quiet, "Print only results and errors");
-  app.add_flag("-v,--verbose", context.options.verbose, "Say more about what is done (repeatable)");
+  app.add_flag("--json", context.options.json, "Print exactly one JSON document on stdout, whatever the outcome (for scripts)");
+  app.add_flag("-q,--quiet", context.options.quiet, "Print nothing but errors (--json still prints its document)");
+  app.add_flag("-v,--verbose", context.options.verbose, "Say more about what is done (repeatable); with --json, add timings");
   app.add_flag("--no-color", context.options.no_color, "No colours in messages (also: NO_COLOR env)");
+  app.add_flag("--strict", context.options.strict, "Turn every warning into an error (exit 3)");
 
   register_commands(app, context, argc, argv);
 
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
-    context.out.error(error.what());
-    context.out.note("run with --help for usage");
-    return fwprov::exit_code(fwprov::ErrorKind::Usage);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+      if (dynamic_cast<const CLI::CallForVersion*>(&error) != nullptr) {
+        if (!context.options.json) return app.exit(error);
+        context.out.document(version_info());
+        context.out.flush_document();
+        return 0;
+      }
+      if (error.get_exit_code() == 0) {  // --help
+        if (!context.options.json) return app.exit(error);
+        context.out.document({{"help", app.help()}});
+        context.out.flush_document();
+        return 0;
+      }
+      if (auto unknown = unknown_command(app, argc, argv)) throw *unknown;
+      throw fwprov::Error(fwprov::ErrorKind::Usage, fwprov::SourceLocation{}, error.what(),
+                          "run `" + command_path(app) + " --help` for usage");
+    }
   } catch (const fwprov::Error& error) {
     report(context, error);
     return fwprov::exit_code(error.kind());
@@ -99,5 +224,6 @@ int main(int argc, char** argv) {
     report(context, fwprov::Error(fwprov::ErrorKind::Internal, std::string("internal error: ") + error.what()));
     return fwprov::exit_code(fwprov::ErrorKind::Internal);
   }
+  context.out.flush_document();
   return context.exit_code;
 }

@@ -31,7 +31,6 @@ struct MfgArgs {
   bool keygen = false;
   unsigned jobs = 0;
   std::string base_dir;
-  bool strict = false;
 };
 
 // --prefix_num START DIGITS as mfg_gen.py's argparse (type=int) reads them: decimal only, so
@@ -60,7 +59,7 @@ void run_mfg(Context& context, const MfgArgs& args) {
   if (!args.fileid.empty()) options.fileid = args.fileid;
   if (!args.prefix_num.empty()) options.prefix_num = prefix_counter(args.prefix_num);
   if (args.keygen && !args.inputkey.empty()) throw Error(ErrorKind::Usage, "give --inputkey or --keygen, not both");
-  Warnings warnings(context.out.warning_sink(), args.strict);
+  Warnings warnings(context.out.warning_sink(), context.options.strict);
   if (!args.inputkey.empty()) options.build.keys = nvs::read_key_file(args.inputkey, &warnings);
   options.keygen = args.keygen;
   options.base_dir = args.base_dir;
@@ -81,8 +80,6 @@ void run_mfg(Context& context, const MfgArgs& args) {
   for (const auto& device : devices) {
     Planned files{outdir / "csv" / (device.name + ".csv"), outdir / "bin" / (device.name + ".bin"), std::nullopt};
     if (device.key_file) files.key = outdir / "keys" / ("keys-" + device.name + ".bin");
-    for (const auto* path : {&files.csv, &files.bin})
-      if (fs::exists(*path)) throw Error(ErrorKind::Io, SourceLocation{path->string()}, "already exists; remove it or choose another --outdir");
     planned.push_back(std::move(files));
   }
   nlohmann::json list = nlohmann::json::array();
@@ -105,13 +102,6 @@ void run_mfg(Context& context, const MfgArgs& args) {
     if (planned[i].key) files.push_back(StagedFile{"keys", planned[i].key->filename().string(), &*devices[i].key_file, FileMode::Secret});
   }
   write_batch(outdir, files, options.jobs);
-  // A values file with a header only: like mfg_gen.py, the csv/ and bin/ folders and no files.
-  if (devices.empty())
-    for (const char* sub : {"csv", "bin"}) {
-      std::error_code ec;
-      fs::create_directories(outdir / sub, ec);
-      if (ec) throw Error(ErrorKind::Io, SourceLocation{(outdir / sub).string()}, "cannot create: " + ec.message());
-    }
   if (context.options.json) {
     context.out.document({{"ok", true}, {"devices", list}, {"count", devices.size()}});
     return;
@@ -135,7 +125,6 @@ void setup_mfg(CLI::App& app, Context& context) {
   generate->add_flag("--keygen", args->keygen, "Encrypt every image with its own random keys, written to <outdir>/keys/keys-<name>.bin");
   generate->add_option("--jobs,-j", args->jobs, "Devices built in parallel (default: number of cores)");
   generate->add_option("--base-dir", args->base_dir, "Resolve relative paths of file values against this folder (default: current folder)");
-  generate->add_flag("--strict", args->strict, "Turn warnings into errors");
   generate->footer(
       "Example: fwprov mfg generate config.csv values.csv dev 0x3000 --fileid serial_no --outdir out\n"
       "config.csv rows: key,type,encoding[,REPEAT]  (namespace rows: name,namespace,)\n"

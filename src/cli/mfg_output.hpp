@@ -1,7 +1,8 @@
 #pragma once
 // Writing a whole mfg batch (thousands of small files) all-or-nothing and fast: files are
-// written in parallel into a staging folder inside the output folder, synced once (syncfs),
-// then moved into place; a failure removes the staging folder and leaves no output.
+// written in parallel into a staging folder of this run inside the output folder, each synced,
+// then moved into place; a failure or SIGINT/SIGTERM removes the staging folder (and an output
+// folder the run created) and leaves no output. Existing files of the same name are replaced.
 #include <filesystem>
 #include <string>
 #include <vector>

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "fwprov/core/atomic_output.hpp"
+#include "fwprov/core/cleanup.hpp"
 #include "fwprov/core/digest.hpp"
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
@@ -32,7 +33,6 @@ struct GenerateArgs {
   int version = 2;
   std::string outdir;
   std::string base_dir;
-  bool strict = false;
   // encrypt only
   std::string inputkey;
   bool keygen = false;
@@ -90,7 +90,7 @@ void run_generate(Context& context, const GenerateArgs& args, bool encrypt) {
   options.build.version = args.version == 1 ? nvs::Version::V1 : nvs::Version::V2;
   auto geometry = nvs::partition_geometry(options.build.partition_size);
   options.base_dir = args.base_dir;
-  Warnings warnings(context.out.warning_sink(), args.strict);
+  Warnings warnings(context.out.warning_sink(), context.options.strict);
   options.warnings = &warnings;
 
   std::optional<fs::path> new_key_file;
@@ -136,7 +136,6 @@ void add_generate_options(CLI::App* command, GenerateArgs& args) {
       ->check(CLI::IsMember({1, 2}));
   command->add_option("--outdir", args.outdir, "Folder for the output (created if missing; default: current folder)");
   command->add_option("--base-dir", args.base_dir, "Resolve relative paths of `file` rows against this folder (default: current folder, as the reference)");
-  command->add_flag("--strict", args.strict, "Turn warnings (likely mistakes the reference accepts silently) into errors");
 }
 
 // Reads an image, decrypting it when keys are given.
@@ -169,8 +168,9 @@ std::string printable(const Bytes& data) {
 }
 
 nlohmann::json item_json(const nvs::Item& item) {
-  nlohmann::json j = {{"namespace", item.namespace_name}, {"namespace_index", item.ns}, {"key", item.key},
-                      {"page", item.page}, {"slot", item.slot}};
+  nlohmann::json j = {{"namespace_index", item.ns}, {"page", item.page}, {"slot", item.slot}};
+  put_text(j, "namespace", item.namespace_name);  // keys are bytes: `_hex` when not UTF-8
+  put_text(j, "key", item.key);
   if (item.is_integer()) {
     j["type"] = nvs::type_name(item.type);
     if (nvs::is_signed_integer(item.type)) j["value"] = item.signed_value();
@@ -213,6 +213,28 @@ std::string item_text(const nvs::Item& item) {
                      item.type == nvs::ItemType::BlobIndex ? fmt::format(" in {} chunks", item.chunk_count) : "", to_hex(sha256(item.data)));
 }
 
+// An entry whose type code fwprov does not know: what it is, never a guessed value.
+nlohmann::json unknown_entry_json(const nvs::EntryInfo& entry) {
+  nlohmann::json j = {{"namespace_index", entry.ns}, {"page", entry.page}, {"slot", entry.slot}, {"type", "unknown"},
+                      {"type_code", static_cast<unsigned>(entry.type)}, {"raw_hex", to_hex(ByteView(entry.raw, nvs::kEntrySize))}};
+  put_text(j, "key", entry.key);
+  return j;
+}
+
+std::string unknown_entry_text(const nvs::EntryInfo& entry) {
+  return fmt::format("  {:<15}  {:<6}  type 0x{:02X} (page {} slot {}), not decoded", entry.key, "unknown",
+                     static_cast<unsigned>(entry.type), entry.page, entry.slot);
+}
+
+// An encrypted image read without its keys: headers and bitmaps are plain, every entry fails
+// its CRC. Said as such instead of a list of CRC errors and "0 namespaces".
+void refuse_if_encrypted(const nvs::DecodedImage& decoded, const std::string& path, const std::string& inputkey) {
+  if (!inputkey.empty() || !decoded.entries.empty() || !decoded.unknown_entries.empty() || decoded.bad_entry_crcs == 0) return;
+  throw Error(ErrorKind::Input, SourceLocation{path},
+              fmt::format("looks encrypted: none of its {} entries passes its CRC check", decoded.bad_entry_crcs),
+              "give --inputkey KEYS.bin (the key file the image was encrypted with)");
+}
+
 std::string problem_text(const nvs::Problem& problem) {
   return problem.slot ? fmt::format("page {} slot {}: {}", problem.page, *problem.slot, problem.message)
                       : fmt::format("page {}: {}", problem.page, problem.message);
@@ -231,30 +253,46 @@ void run_decode(Context& context, const DecodeArgs& args) {
   ImageToRead input(args.image, args.inputkey, &warnings);
   ByteView image = input.bytes();
   nvs::DecodedImage decoded = nvs::read_image(image);
+  refuse_if_encrypted(decoded, args.image, args.inputkey);
   if (!args.extract_dir.empty() && !args.csv) throw Error(ErrorKind::Usage, "--extract-dir goes with --csv");
   if (!args.output.empty() && !args.csv) throw Error(ErrorKind::Usage, "--output goes with --csv");
 
   if (args.csv) {
     nvs::CsvExportOptions options;
     if (!args.extract_dir.empty()) options.extract_dir = fs::path(args.extract_dir);
+    refuse_stdio(args.extract_dir, "--extract-dir");
+    // Without -o the CSV is the result on stdout, which --json needs for its document.
+    const std::string csv_output = args.output.empty() ? "-" : args.output;
+    if (context.options.json && is_stdio(csv_output))
+      throw Error(ErrorKind::Usage, SourceLocation{}, "--csv writes the CSV to stdout, which --json needs for its document",
+                  "give -o FILE with --json");
     nvs::CsvExport exported = nvs::export_csv(decoded, options);
     for (const auto& note : exported.notes) context.out.warning(Warning{SourceLocation{args.image}, "CSV will not regenerate the same image: " + note});
-    if (!args.extract_dir.empty()) {
-      std::error_code ec;
-      fs::create_directories(args.extract_dir, ec);
-      if (ec) throw Error(ErrorKind::Io, SourceLocation{args.extract_dir}, "cannot create the folder: " + ec.message());
-    }
+    for (const auto& entry : decoded.unknown_entries)
+      context.out.warning(Warning{SourceLocation{args.image}, fmt::format("entry '{}' (page {} slot {}) has the unknown type 0x{:02X} and is not in the CSV",
+                                                                          json_safe_text(entry.key), entry.page, entry.slot, static_cast<unsigned>(entry.type))});
+    std::optional<OutputFolder> extract_dir;  // created when missing, removed again if the run fails
+    if (!args.extract_dir.empty()) extract_dir.emplace(args.extract_dir);
     OutputBatch batch;
-    for (auto& file : exported.files) batch.add(file.path, std::move(file.data));
-    if (!args.output.empty()) batch.add(args.output, to_bytes(exported.csv));
+    for (auto& file : exported.files) {
+      context.out.add_output(file.path.string(), file.data, "blob");
+      batch.add(file.path, std::move(file.data));
+    }
+    if (!is_stdio(csv_output)) {  // one batch: the CSV and its blob files, or none of them
+      Bytes csv = to_bytes(exported.csv);
+      context.out.add_output(csv_output, csv, "csv");
+      batch.add(csv_output, std::move(csv));
+    }
     batch.commit();
-    if (args.output.empty()) fmt::print(stdout, "{}", exported.csv);
-    else context.out.note(fmt::format("wrote {} ({} blob files)", args.output, exported.files.size()));
+    if (is_stdio(csv_output)) write_output(context, csv_output, to_bytes(exported.csv), "csv");
+    if (extract_dir) extract_dir->keep();
+    if (context.options.json) context.out.document({{"image", json_safe_text(args.image)}, {"csv", csv_output}, {"blob_files", exported.files.size()}});
+    else if (!is_stdio(csv_output)) context.out.note(fmt::format("wrote {} ({} blob files)", csv_output, exported.files.size()));
     return;
   }
 
   if (context.options.json) {
-    nlohmann::json doc = {{"image", args.image}, {"bytes", image.size()}};
+    nlohmann::json doc = {{"ok", true}, {"image", json_safe_text(args.image)}, {"bytes", image.size()}};
     doc["pages"] = nlohmann::json::array();
     for (const auto& page : decoded.pages) {
       nlohmann::json p = {{"index", page.index}, {"blank", page.blank}};
@@ -268,11 +306,17 @@ void run_decode(Context& context, const DecodeArgs& args) {
       doc["pages"].push_back(p);
     }
     doc["namespaces"] = nlohmann::json::array();
-    for (const auto& ns : decoded.namespaces) doc["namespaces"].push_back({{"name", ns.name}, {"index", ns.index}});
+    for (const auto& ns : decoded.namespaces) {
+      nlohmann::json entry = {{"index", ns.index}};
+      put_text(entry, "name", ns.name);
+      doc["namespaces"].push_back(entry);
+    }
     doc["items"] = nlohmann::json::array();
     for (const auto& item : decoded.items) doc["items"].push_back(item_json(item));
+    doc["unknown_entries"] = nlohmann::json::array();
+    for (const auto& entry : decoded.unknown_entries) doc["unknown_entries"].push_back(unknown_entry_json(entry));
     doc["problems"] = nlohmann::json::array();
-    for (const auto& problem : decoded.problems) doc["problems"].push_back(problem_text(problem));
+    for (const auto& problem : decoded.problems) doc["problems"].push_back(json_safe_text(problem_text(problem)));
     context.out.document(doc);
     return;
   }
@@ -290,6 +334,8 @@ void run_decode(Context& context, const DecodeArgs& args) {
     }
     context.out.result(item_text(item));
   }
+  if (!decoded.unknown_entries.empty()) context.out.result("entries of unknown type");
+  for (const auto& entry : decoded.unknown_entries) context.out.result(unknown_entry_text(entry));
   for (const auto& problem : decoded.problems) context.out.warning(Warning{SourceLocation{args.image}, problem_text(problem)});
   if (!decoded.problems.empty()) context.out.note("the image has problems; `fwprov nvs check` lists them all");
 }
@@ -298,15 +344,16 @@ void run_check(Context& context, const std::string& image_path, const std::strin
   Warnings warnings(context.out.warning_sink());
   ImageToRead input(image_path, inputkey, &warnings);
   nvs::DecodedImage decoded = nvs::read_image(input.bytes());
+  refuse_if_encrypted(decoded, image_path, inputkey);
   auto problems = nvs::check_image(decoded);
   if (context.options.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& problem : problems) {
-      nlohmann::json p = {{"page", problem.page}, {"message", problem.message}};
+      nlohmann::json p = {{"page", problem.page}, {"message", json_safe_text(problem.message)}};
       if (problem.slot) p["slot"] = *problem.slot;
       list.push_back(p);
     }
-    context.out.document({{"ok", problems.empty()}, {"image", image_path}, {"values", decoded.items.size()}, {"problems", list}});
+    context.out.document({{"ok", problems.empty()}, {"image", json_safe_text(image_path)}, {"values", decoded.items.size()}, {"problems", list}});
   } else {
     for (const auto& problem : problems) context.out.result(image_path + ": " + problem_text(problem));
     context.out.result(problems.empty() ? fmt::format("{}: OK ({} namespaces, {} values)", image_path, decoded.namespaces.size(), decoded.items.size())

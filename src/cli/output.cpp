@@ -3,15 +3,21 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 
 #include "context.hpp"
+#include "fwprov/core/digest.hpp"
+#include "fwprov/core/encoding.hpp"
+#include "fwprov/core/error.hpp"
+#include "fwprov/core/file_io.hpp"
+#include "fwprov/core/utf8.hpp"
 
 namespace fwprov::cli {
 
 void Output::result(std::string_view line) const {
-  if (options_.json) return;
+  if (options_.json || options_.quiet) return;
   fmt::print(stdout, "{}\n", line);
 }
 
@@ -28,6 +34,14 @@ bool Output::color_stderr() const {
 }
 
 void Output::warning(const Warning& warning) const {
+  if (options_.strict) throw Error(ErrorKind::Input, warning.where, warning.message + " (--strict)");
+  nlohmann::json entry = {{"message", json_safe_text(warning.message)}};
+  if (!warning.where.file.empty()) entry["file"] = json_safe_text(warning.where.file);
+  if (warning.where.line != 0) entry["line"] = warning.where.line;
+  if (warning.where.column != 0) entry["column"] = warning.where.column;
+  if (!warning.where.field.empty()) entry["field"] = json_safe_text(warning.where.field);
+  warnings_.push_back(std::move(entry));
+  if (options_.quiet) return;
   std::string where = warning.where.to_string();
   const char* label = color_stderr() ? "\033[33mwarning\033[0m" : "warning";
   fmt::print(stderr, "fwprov: {}: {}{}\n", label, where.empty() ? "" : where + ": ", warning.message);
@@ -38,7 +52,43 @@ void Output::error(std::string_view message) const {
   fmt::print(stderr, "fwprov: {}: {}\n", label, message);
 }
 
-void Output::document(const nlohmann::json& doc) const { fmt::print(stdout, "{}\n", doc.dump(2)); }
+void Output::document(nlohmann::json doc) const {
+  if (!doc.is_object()) doc = nlohmann::json{{"result", std::move(doc)}};
+  if (!doc.contains("ok")) doc["ok"] = true;
+  if (!doc.contains("outputs")) doc["outputs"] = outputs_;
+  if (!doc.contains("warnings")) doc["warnings"] = warnings_;
+  pending_ = std::move(doc);
+}
+
+void Output::flush_document() const {
+  if (pending_.is_null()) return;
+  // `replace` is the last line of defence: every byte string should already have gone through
+  // put_text, but a JSON encoder must never be the reason a run fails.
+  fmt::print(stdout, "{}\n", pending_.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+  std::fflush(stdout);
+  pending_ = nullptr;
+}
+
+void Output::discard_document() const { pending_ = nullptr; }
+
+nlohmann::json Output::add_output(const std::string& path, ByteView data, std::string_view kind) const {
+  nlohmann::json entry = {{"path", json_safe_text(path)}, {"size", data.size()}, {"sha256", to_hex(sha256(data))}, {"kind", kind}};
+  outputs_.push_back(entry);
+  return entry;
+}
+
+nlohmann::json Output::add_output_file(const std::filesystem::path& path, std::string_view kind) const {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw Error(ErrorKind::Io, SourceLocation{path.string()}, "cannot read back a written file: " + ec.message());
+  nlohmann::json entry = {{"path", json_safe_text(path.string())}, {"size", size}, {"sha256", to_hex(sha256_file(path))}, {"kind", kind}};
+  outputs_.push_back(entry);
+  return entry;
+}
+
+void Output::add_timing(nlohmann::json& doc, const std::string& name, double seconds) const {
+  if (options_.verbose > 0) doc[name] = std::round(seconds * 1e6) / 1e6;
+}
 
 WarningSink Output::warning_sink() const {
   return [this](const Warning& w) { warning(w); };
@@ -92,6 +142,55 @@ ProgressFn Output::progress(std::string label) const {
     fmt::print(stderr, "{}: {}% ({} of {}, {}/s)\n", state->label, quarter * 25, human_bytes(static_cast<double>(done)),
                human_bytes(static_cast<double>(total)), human_bytes(rate));
   };
+}
+
+void put_text(nlohmann::json& object, const std::string& name, std::string_view bytes) {
+  if (is_valid_utf8(bytes)) {
+    object[name] = std::string(bytes);
+    return;
+  }
+  object[name] = json_safe_text(bytes);
+  object[name + "_hex"] = to_hex(ByteView(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+}
+
+std::string json_safe_text(std::string_view bytes) {
+  if (is_valid_utf8(bytes)) return std::string(bytes);
+  // nlohmann's `replace` handler turns each invalid sequence into U+FFFD; a string dumped
+  // that way and parsed back is valid UTF-8.
+  return nlohmann::json::parse(nlohmann::json(std::string(bytes)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+      .get<std::string>();
+}
+
+bool is_stdio(std::string_view path) noexcept { return path == "-"; }
+
+Bytes read_input(const std::string& path) {
+  if (!is_stdio(path)) return read_file(path);
+  Bytes data;
+  read_open_file(STDIN_FILENO, "(stdin)", [&data](std::size_t n) {
+    data.resize(n);
+    return data.data();
+  });
+  return data;
+}
+
+void write_output(const Context& context, const std::string& path, Bytes data, std::string_view kind, FileMode mode) {
+  if (is_stdio(path)) {
+    if (context.options.json)
+      throw Error(ErrorKind::Usage, SourceLocation{}, "'-' (stdout) cannot be an output with --json: stdout carries the JSON document",
+                  "give a file name, or leave out --json");
+    context.out.add_output("-", data, kind);
+    if (std::fwrite(data.data(), 1, data.size(), stdout) != data.size() || std::fflush(stdout) != 0)
+      throw Error(ErrorKind::Io, SourceLocation{"(stdout)"}, "write failed");
+    return;
+  }
+  context.out.add_output(path, data, kind);
+  write_file_atomic(path, data, mode);
+}
+
+void refuse_stdio(const std::string& path, std::string_view option) {
+  if (is_stdio(path))
+    throw Error(ErrorKind::Usage, SourceLocation{}, std::string(option) + " cannot be '-' (stdin/stdout)",
+                "give a file name; for a file named '-' write ./-");
 }
 
 }  // namespace fwprov::cli

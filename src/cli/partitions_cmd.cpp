@@ -122,7 +122,7 @@ struct TableGenerateArgs {
 void run_table_generate(Context& context, const TableGenerateArgs& args) {
   const TableOptions options = args.table.resolve();
   const Bytes input = read_file(args.input);
-  Warnings warnings(context.out.warning_sink(), args.table.strict);
+  Warnings warnings(context.out.warning_sink(), context.options.strict);
   const PartitionTable table = load_table(input, args.input, options, warnings);
   const bool to_csv = looks_binary(input);  // like the reference: a binary input is turned back into CSV
   const Bytes output = to_csv ? to_bytes(to_reference_csv(table)) : encode_table(table, args.input, options);
@@ -161,7 +161,7 @@ struct TableShowArgs {
 
 void run_table_show(Context& context, const TableShowArgs& args) {
   const TableOptions options = args.table.resolve();
-  const PartitionTable table = load_table(context, args.file, options, args.table.strict);
+  const PartitionTable table = load_table(context, args.file, options, context.options.strict);
   if (context.options.json) return context.out.document(table_json(table, options, args.file));
   if (args.format == "csv") {
     std::string text = to_reference_csv(table);
@@ -178,7 +178,7 @@ struct LookupArgs {
 
 void run_lookup(Context& context, const LookupArgs& args, bool want_offset) {
   const TableOptions options = args.table.resolve();
-  const PartitionTable table = load_table(context, args.table_file, options, args.table.strict);
+  const PartitionTable table = load_table(context, args.table_file, options, context.options.strict);
   const Partition* p = table.find(args.name);
   if (p == nullptr) {
     std::string names;

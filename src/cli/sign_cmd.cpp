@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "commands.hpp"
 #include "fwprov/core/atomic_output.hpp"
+#include "fwprov/core/cleanup.hpp"
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
@@ -198,10 +200,11 @@ void run_sign_precomputed(const SignCommandOptions& options, SignFormat format, 
 void run_sign(const SignCommandOptions& options, Context& context) {
   const SignFormat format = parse_format(options.format);
   const RsaScheme scheme = check_combinations(options, format);
-  if (!options.outdir.empty()) signing::ensure_parent(fs::path(options.outdir) / "x");
-  if (!options.output.empty()) signing::ensure_parent(options.output);
+  std::optional<OutputFolder> outdir;  // created when missing, removed again if the run fails
+  if (!options.outdir.empty()) outdir.emplace(options.outdir);
   if (!options.signatures.empty()) {
     run_sign_precomputed(options, format, context);
+    if (outdir) outdir->keep();
     return;
   }
 
@@ -321,6 +324,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
     batch.commit();
     return 0;
   });
+  if (outdir) outdir->keep();
 
   nlohmann::json key_list = nlohmann::json::array();
   for (std::size_t i = 0; i < keys.size(); ++i) {

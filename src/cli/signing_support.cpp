@@ -21,19 +21,6 @@ pki::PassphraseSource PassphraseOptions::source() const {
   return {};
 }
 
-void refuse_overwrite(const std::filesystem::path& path, bool force) {
-  std::error_code ec;
-  if (!force && std::filesystem::exists(path, ec))
-    throw Error(ErrorKind::Usage, SourceLocation{path.string()}, "already exists; refusing to overwrite (give --force to replace it)");
-}
-
-void ensure_parent(const std::filesystem::path& path) {
-  auto parent = path.parent_path();
-  if (parent.empty()) return;
-  std::error_code ec;
-  std::filesystem::create_directories(parent, ec);
-  if (ec) throw Error(ErrorKind::Io, SourceLocation{parent.string()}, "cannot create folder: " + ec.message());
-}
 
 pki::PkeyPtr load_verification_key(const std::string& pubkey_path, const std::string& certificate_path) {
   if (!certificate_path.empty()) {

@@ -1,6 +1,6 @@
 #pragma once
-// Shared by the keygen, sign, verify, csr and ca commands: passphrase options, key loading and
-// the "do not overwrite" rule.
+// Shared by the keygen, sign, verify, csr and ca commands: passphrase options and key loading.
+// (Outputs are replaced and their folders must exist: docs/cli-contract.md.)
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
@@ -19,12 +19,6 @@ struct PassphraseOptions {
   void add_to(CLI::App* command, const std::string& what);
   pki::PassphraseSource source() const;
 };
-
-// Usage error when `path` exists and --force was not given.
-void refuse_overwrite(const std::filesystem::path& path, bool force);
-
-// Creates the folder a new output goes into when it is missing.
-void ensure_parent(const std::filesystem::path& path);
 
 // Reads a key from --pubkey / --cert style files: a public key, a certificate, an unencrypted
 // private key, or (for secure boot v1) 64 raw bytes X || Y.

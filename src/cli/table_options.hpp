@@ -17,7 +17,6 @@ struct TableCliOptions {
   std::string secure;
   bool disable_md5 = false;
   bool no_verify = false;
-  bool strict = false;
   std::string primary_bootloader_offset, recovery_bootloader_offset;
 
   void add_to(CLI::App* command) {
@@ -28,9 +27,6 @@ struct TableCliOptions {
                         ->expected(0, 1);
     command->add_flag("--disable-md5sum,--disable-md5", disable_md5, "No MD5 row after the entries (and none expected when reading)");
     command->add_flag("--no-verify", no_verify, "Skip the validation rules (the --flash-size check still runs)");
-    command->add_flag("--strict", strict,
-                      "Refuse what the reference only warns about: names over 16 bytes, names that look like another "
-                      "type/subtype, unknown flag bits");
     command->add_option("--primary-bootloader-offset", primary_bootloader_offset,
                         "Where `bootloader, primary` rows go (and the size of every bootloader row: table offset minus this)");
     command->add_option("--recovery-bootloader-offset", recovery_bootloader_offset, "Where `bootloader, recovery` rows go");
@@ -39,15 +35,16 @@ struct TableCliOptions {
   static std::optional<std::uint32_t> address_option(const char* name, const std::string& text) {
     if (text.empty()) return std::nullopt;
     const auto value = parse_unsigned(text);
-    if (!value || *value > 0xFFFFFFFF) throw Error(ErrorKind::Usage, std::string(name) + " '" + text + "' is not a flash address");
+    if (!value || *value >= kMaxFlashBytes)
+      throw Error(ErrorKind::Usage, std::string(name) + " '" + text + "' is not a flash address (below 0x8000000, the largest flash)");
     return static_cast<std::uint32_t>(*value);
   }
 
   partitions::TableOptions resolve() const {
     partitions::TableOptions options;
     const auto table_offset = parse_unsigned(offset);
-    if (!table_offset || *table_offset > 0xFFFFF000)
-      throw Error(ErrorKind::Usage, "--offset '" + offset + "' is not a flash address (e.g. 0x8000)");
+    if (!table_offset || *table_offset > kMaxFlashBytes - 0x1000)
+      throw Error(ErrorKind::Usage, "--offset '" + offset + "' is not a flash address (e.g. 0x8000; below 0x8000000, the largest flash)");
     options.table_offset = static_cast<std::uint32_t>(*table_offset);
     if (!flash_size.empty()) options.flash_size = partitions::parse_flash_size_choice(flash_size);
     if (secure_option != nullptr && secure_option->count() > 0) {

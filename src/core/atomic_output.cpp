@@ -8,18 +8,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "fwprov/core/cleanup.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/secret.hpp"
 #include "io_error.hpp"
 
 namespace fwprov {
 namespace {
-
-std::filesystem::path temp_path_for(const std::filesystem::path& target) {
-  std::filesystem::path temp = target;
-  temp += ".tmp";
-  return temp;
-}
 
 using detail::throw_io_error;
 
@@ -31,63 +26,66 @@ void check_folder_exists(const std::filesystem::path& target) {
     throw Error(ErrorKind::Io, SourceLocation{target.string()}, "output folder " + folder.string() + " does not exist");
 }
 
-// Writes and (when `sync`) fsyncs; the temp file is created with the final mode so a secret is
-// never world-readable, not even briefly.
-void write_synced(const std::filesystem::path& path, ByteView data, FileMode mode, bool sync = true) {
-  const mode_t perms = mode == FileMode::Secret ? 0600 : 0644;
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, perms);
-  if (fd < 0) throw_io_error(path, "cannot create");
-  if (::fchmod(fd, perms) != 0) {  // the umask may have narrowed it; a pre-existing file may be wider
-    ::close(fd);
-    throw_io_error(path, "cannot set mode");
-  }
+void write_all(int fd, const std::filesystem::path& path, ByteView data) {
   std::size_t written = 0;
   while (written < data.size()) {
     ssize_t n = ::write(fd, data.data() + written, data.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      ::close(fd);
       throw_io_error(path, "write failed");
     }
     written += static_cast<std::size_t>(n);
   }
-  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) throw_io_error(path, "write failed");
 }
 
-// Beyond a few files, one syncfs per file system is far cheaper than an fsync per file (a
-// 2000-file `convert` batch spent most of its time in fsync) and flushes the same data.
-constexpr std::size_t kSyncEachFileUpTo = 8;
-
-void sync_file_systems(const std::vector<std::filesystem::path>& files) {
-  std::vector<dev_t> synced;
-  for (const auto& file : files) {
-    struct stat info {};
-    if (::stat(file.c_str(), &info) != 0) throw_io_error(file, "cannot stat");
-    if (std::find(synced.begin(), synced.end(), info.st_dev) != synced.end()) continue;
-    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw_io_error(file, "cannot open");
-    int result = ::syncfs(fd);
-    ::close(fd);
-    if (result != 0) throw_io_error(file, "sync failed");
-    synced.push_back(info.st_dev);
+// Creates `temp` holding `data`, with the final mode from the start so a secret is never
+// world-readable, not even briefly. Where the file system allows, the bytes are written to an
+// anonymous O_TMPFILE first and only a complete file gets the name; elsewhere the unique name
+// is created with O_EXCL (never someone else's file, never truncating one). Write-back is
+// started here and waited for in sync_files(), so many files are flushed in parallel.
+void create_temp(const std::filesystem::path& temp, ByteView data, FileMode mode) {
+  const mode_t perms = mode == FileMode::Secret ? 0600 : 0644;
+  std::filesystem::path folder = temp.parent_path().empty() ? "." : temp.parent_path();
+  bool anonymous = true;
+  int fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, perms);
+  if (fd < 0) {
+    anonymous = false;
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
+    if (fd < 0) throw_io_error(temp, "cannot create a temporary file");
   }
+  try {
+    if (::fchmod(fd, perms) != 0) throw_io_error(temp, "cannot set mode");  // the umask may have narrowed it
+    write_all(fd, temp, data);
+    ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);  // a hint; fsync below is what counts
+    if (anonymous) {
+      std::string proc = "/proc/self/fd/" + std::to_string(fd);
+      if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0)
+        throw_io_error(temp, "cannot name the temporary file");
+    }
+  } catch (...) {
+    ::close(fd);
+    if (!anonymous) ::unlink(temp.c_str());
+    throw;
+  }
+  if (::close(fd) != 0) throw_io_error(temp, "write failed");
 }
 
-// The renames are directory entries: syncing each folder once makes them durable too.
-template <typename Files>
-void sync_folders(const Files& files) {
-  std::vector<std::filesystem::path> done;
+// Only the files written and the folders they are in are synced, never whole file systems.
+void sync_file(const std::filesystem::path& path, bool folder) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (folder ? O_DIRECTORY : 0));
+  if (fd < 0) throw_io_error(path, folder ? "cannot open folder" : "cannot open");
+  int result = ::fsync(fd);
+  ::close(fd);
+  if (result != 0) throw_io_error(path, "sync failed");
+}
+
+std::vector<std::filesystem::path> folders_of(const std::vector<std::filesystem::path>& files) {
+  std::vector<std::filesystem::path> folders;
   for (const auto& file : files) {
-    std::filesystem::path folder = file.path.parent_path();
-    if (folder.empty()) folder = ".";
-    if (std::find(done.begin(), done.end(), folder) != done.end()) continue;
-    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) throw_io_error(folder, "cannot open folder");
-    int result = ::fsync(fd);
-    ::close(fd);
-    if (result != 0) throw_io_error(folder, "sync failed");
-    done.push_back(folder);
+    std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();
+    if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
   }
+  return folders;
 }
 
 }  // namespace
@@ -111,18 +109,26 @@ void OutputBatch::add(std::filesystem::path path, Bytes data, FileMode mode) {
 }
 
 void OutputBatch::commit() {
-  const bool sync_each = pending_.size() <= kSyncEachFileUpTo;
+  std::vector<std::filesystem::path> targets;
+  for (const auto& file : pending_) targets.push_back(file.path);
+  const auto folders = folders_of(targets);
+  for (const auto& folder : folders) remove_stale_temps(folder);
+  std::vector<CleanupGuard> guards;
+  guards.reserve(pending_.size());
   for (const auto& file : pending_) {
-    auto temp = temp_path_for(file.path);
+    auto temp = unique_temp_path(file.path);
+    guards.emplace_back(temp);
     temps_.push_back(temp);
-    write_synced(temp, file.data, file.mode, sync_each);
+    create_temp(temp, file.data, file.mode);
   }
-  if (!sync_each) sync_file_systems(temps_);
+  for (const auto& temp : temps_) sync_file(temp, false);
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     if (std::rename(temps_[i].c_str(), pending_[i].path.c_str()) != 0) throw_io_error(pending_[i].path, "cannot rename into place");
+    temps_[i].clear();  // nothing left to remove for this one
+    guards[i].release();
   }
   temps_.clear();
-  sync_folders(pending_);
+  for (const auto& folder : folders) sync_file(folder, true);  // the renames are directory entries
   wipe_secrets();
   pending_.clear();
 }

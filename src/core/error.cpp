@@ -59,6 +59,11 @@ Error::Error(ErrorKind kind, SourceLocation where, std::string message)
       where_(std::move(where)),
       message_(std::move(message)) {}
 
+Error::Error(ErrorKind kind, SourceLocation where, std::string message, std::string hint)
+    : Error(kind, std::move(where), std::move(message)) {
+  hint_ = std::move(hint);
+}
+
 void Warnings::warn(SourceLocation where, std::string message) {
   if (strict_) throw Error(ErrorKind::Input, std::move(where), message + " (--strict)");
   seen_.push_back(Warning{where, message});

@@ -154,6 +154,7 @@ DecodedImage read_image(ByteView image) {
       std::uint32_t stored = load_u32le(raw + kEntryCrcOffset);
       std::uint32_t expected = entry_crc32(raw);
       if (stored != expected) {
+        ++out.bad_entry_crcs;
         problem(p, slot, "entry CRC is " + hex32(stored) + ", expected " + hex32(expected) + " (key '" + entry_key(raw) + "')");
         ++slot;
         continue;
@@ -169,6 +170,7 @@ DecodedImage read_image(ByteView image) {
       entry.raw = raw;
       if (!known_type(raw[kEntryTypeOffset])) {
         problem(p, slot, "unknown entry type 0x" + to_hex(ByteView(raw + kEntryTypeOffset, 1)) + " (key '" + entry.key + "')");
+        out.unknown_entries.push_back(std::move(entry));  // shown as unknown, never as a value
         ++slot;
         continue;
       }

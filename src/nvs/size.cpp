@@ -2,6 +2,7 @@
 #include <string>
 
 #include "fwprov/core/error.hpp"
+#include "fwprov/core/numbers.hpp"
 #include "fwprov/nvs/builder.hpp"
 
 namespace fwprov::nvs {
@@ -67,7 +68,10 @@ std::uint64_t parse_partition_size(std::string_view text) {
       hint = " (suffixes are uppercase: K = 1024 bytes, M = 1048576 bytes)";
     throw Error(ErrorKind::Usage, "partition size '" + std::string(text) + "' is not a number like 0x6000, 24576 or 24K" + hint);
   }
-  return *value * multiplier;
+  std::uint64_t size = *value * multiplier;
+  if (size > kMaxFlashBytes)
+    throw Error(ErrorKind::Usage, "partition size '" + std::string(text) + "' is larger than the largest flash (128 MB, 0x8000000)");
+  return size;
 }
 
 }  // namespace fwprov::nvs

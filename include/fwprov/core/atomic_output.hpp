@@ -1,6 +1,8 @@
 #pragma once
-// Nothing half-written: outputs go to "<name>.tmp" beside the target and are renamed into
-// place only when every file of the batch was written and synced.
+// Nothing half-written: outputs go to a temporary file with a name unique to this process
+// (".<name>.fwprov-<pid>-<random>.tmp", see cleanup.hpp) beside the target and are renamed into
+// place only when every file of the batch was written and synced. SIGINT/SIGTERM remove the
+// temporary files; ones left by a killed process are removed by the next batch in that folder.
 #include <filesystem>
 #include <vector>
 

@@ -40,15 +40,19 @@ class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, std::string message);
   Error(ErrorKind kind, SourceLocation where, std::string message);
+  // `hint` says what to do about it ("give --inputkey"); shown after the message.
+  Error(ErrorKind kind, SourceLocation where, std::string message, std::string hint);
 
   ErrorKind kind() const noexcept { return kind_; }
   const SourceLocation& where() const noexcept { return where_; }
   const std::string& message() const noexcept { return message_; }
+  const std::string& hint() const noexcept { return hint_; }
 
  private:
   ErrorKind kind_;
   SourceLocation where_;
   std::string message_;
+  std::string hint_;
 };
 
 }  // namespace fwprov

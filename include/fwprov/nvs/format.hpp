@@ -76,9 +76,12 @@ enum class ItemType : std::uint8_t {
   Any = 0xFF,
 };
 
+// Exactly the eight integer codes: the low nibble is a width of 1, 2, 4 or 8 bytes. Codes such
+// as 0x0F or 0x19 are not integers (a width of 15 would read past the 32-byte entry).
 inline bool is_integer_type(ItemType type) {
   auto code = static_cast<std::uint8_t>(type);
-  return type != ItemType::Any && (code & 0xE0) == 0 && (code & 0x0F) != 0;
+  std::uint8_t width = code & 0x0F;
+  return (code & 0xE0) == 0 && (width == 1 || width == 2 || width == 4 || width == 8);
 }
 inline bool is_signed_integer(ItemType type) { return (static_cast<std::uint8_t>(type) & 0x10) != 0; }
 inline std::size_t integer_width(ItemType type) { return static_cast<std::uint8_t>(type) & 0x0F; }

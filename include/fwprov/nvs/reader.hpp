@@ -70,7 +70,9 @@ struct DecodedImage {
   std::vector<NamespaceInfo> namespaces;  // definitions, physical order
   std::vector<Item> items;              // logical values in the order they were written
   std::vector<Problem> problems;        // structural problems found while reading
+  std::vector<EntryInfo> unknown_entries;  // CRC-valid entries of a type code fwprov does not know
   std::size_t trailing_bytes = 0;       // image size not a multiple of 4096
+  std::size_t bad_entry_crcs = 0;       // entries skipped for a CRC mismatch (all of them: encrypted?)
 
   std::string namespace_name(std::uint8_t index) const;
 };
