@@ -58,7 +58,7 @@ void run_issue(const IssueCommandOptions& options, Context& context) {
   pki::X509ReqPtr request = pki::load_csr_file(options.csr);
   pki::X509Ptr certificate = sign::issue_certificate(ca_certificate.get(), ca_key.get(), request.get(), sign::IssueOptions{options.days},
                                                      options.csr, options.ca_certificate);
-  write_file_atomic(options.output, options.der ? sign::certificate_der(certificate.get()) : sign::certificate_pem(certificate.get()));
+  write_output(context, options.output, options.der ? sign::certificate_der(certificate.get()) : sign::certificate_pem(certificate.get()), "certificate");
   std::string subject = subject_text(certificate.get());
   if (context.out.json()) {
     context.out.document({{"ok", true}, {"certificate", options.output}, {"subject", subject}, {"days", options.days},
@@ -69,10 +69,12 @@ void run_issue(const IssueCommandOptions& options, Context& context) {
 }
 
 void run_init(const InitCommandOptions& options, Context& context) {
+  refuse_stdio(options.dir, "--dir");
   fs::path dir(options.dir);
   if (!options.ca.country.empty() && options.ca.country.size() != 2)
     throw Error(ErrorKind::Usage, SourceLocation{"--country"}, "country must be a two-letter code such as FR");
-  // Never overwrite an existing CA: its keys may be the only copy.
+  // Never overwrite an existing CA: its keys may be the only copy (the one exception to
+  // "outputs are replaced", docs/cli-contract.md).
   for (const char* sub : {"private", "certs", "csr"})
     for (const char* stem : {".root.ca", ".app.a", ".app.b"})
       for (const char* suffix : {".key.pem", ".crt.pem", ".csr.pem"}) {
@@ -86,6 +88,7 @@ void run_init(const InitCommandOptions& options, Context& context) {
   std::vector<std::unique_ptr<OutputFolder>> folders;  // created as needed, removed if the run fails
   for (const auto& file : files) {
     folders.push_back(std::make_unique<OutputFolder>((dir / file.path).parent_path()));
+    context.out.add_output((dir / file.path).string(), file.data, file.secret ? "private-key" : file.path.begin()->string() == "csr" ? "csr" : "certificate");
     batch.add(dir / file.path, file.data, file.secret ? FileMode::Secret : FileMode::Public);
   }
   batch.commit();
@@ -107,7 +110,7 @@ void run_codesign(const CodesignCommandOptions& options, Context& context) {
   if (info.is_rsa() || info.curve != "P-256")
     context.out.warning({SourceLocation{options.key}, "AWS IoT OTA on the ESP32 expects an EC P-256 code-signing key; this key is " + info.describe()});
   pki::X509Ptr certificate = sign::make_codesign_certificate(key.get(), subject, options.days);
-  write_file_atomic(options.output, options.der ? sign::certificate_der(certificate.get()) : sign::certificate_pem(certificate.get()));
+  write_output(context, options.output, options.der ? sign::certificate_der(certificate.get()) : sign::certificate_pem(certificate.get()), "certificate");
   if (context.out.json()) {
     context.out.document({{"ok", true}, {"certificate", options.output}, {"subject", subject_text(certificate.get())},
                           {"der", options.der}, {"days", options.days}, {"key", info.describe()}});
@@ -136,7 +139,7 @@ void setup_ca(CLI::App& app, Context& context) {
   issue_command->add_option("-o,--output", issue->output, "Certificate to write")->required()->type_name("DEVICE.crt");
   add_days(issue_command, issue->days, "Validity in days");
   issue_command->add_flag("--der", issue->der, "Write DER instead of PEM");
-  issue_command->add_flag("--force", issue->force, "Replace an existing output file");
+  issue_command->add_flag("--force", issue->force, "Accepted for compatibility: outputs are always replaced");
   issue->passphrase.add_to(issue_command, "of an encrypted CA key");
   issue_command->footer(
       "Example:\n"
@@ -175,7 +178,7 @@ void setup_ca(CLI::App& app, Context& context) {
   codesign_command->add_option("--subject", codesign->subject, "Subject, e.g. \"CN=Acme firmware signing\"")->required()->type_name("DN");
   add_days(codesign_command, codesign->days, "Validity in days");
   codesign_command->add_flag("--der", codesign->der, "Write DER (what is flashed as NVS key P11_CSK) instead of PEM");
-  codesign_command->add_flag("--force", codesign->force, "Replace an existing output file");
+  codesign_command->add_flag("--force", codesign->force, "Accepted for compatibility: outputs are always replaced");
   codesign->passphrase.add_to(codesign_command, "of an encrypted key");
   codesign_command->footer(
       "Example:\n"

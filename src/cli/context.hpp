@@ -10,6 +10,7 @@
 #include "fwprov/core/atomic_output.hpp"
 #include "fwprov/core/bytes.hpp"
 #include "fwprov/core/diagnostics.hpp"
+#include "fwprov/core/error.hpp"
 
 namespace fwprov::cli {
 
@@ -51,6 +52,9 @@ class Output {
 
   // For main(): prints the kept document, or the error document; exactly one reaches stdout.
   void flush_document() const;
+  // A run that ends with a non-zero exit code but no exception (a mismatch verdict): the
+  // document gets ok=false and an error object of that code's kind, when it has none.
+  void mark_failed(int exit_code) const;
   void discard_document() const;
 
  private:
@@ -66,6 +70,10 @@ struct Context {
   Output out{options};
   int exit_code = 0;  // a command that finishes without throwing may still report e.g. a mismatch
 };
+
+// {"kind", "exit_code", "message", "file", "line", "column", "hint"} (+ "field"): the error
+// object of a failed run's document, unknown parts null.
+nlohmann::json error_json(const Error& error);
 
 // --- Text that came from an input file -------------------------------------------------------
 // JSON strings must be UTF-8; bytes from a file need not be. Sets object[name] to the text

@@ -94,6 +94,13 @@ void check_outputs(const std::vector<Job>& jobs) {
   }
 }
 
+// The outputs array's kind: "certificate", "private-key", "csr", ...
+std::string output_kind(const pki::Converted& converted) {
+  std::string kind{pki::kind_name(converted.kind)};
+  std::replace(kind.begin(), kind.end(), ' ', '-');
+  return kind;
+}
+
 std::string describe(const pki::Converted& converted) {
   std::string text{pki::kind_name(converted.kind)};
   if (converted.kind == pki::ObjectKind::Certificate && converted.certificates > 1)
@@ -135,7 +142,13 @@ void run(Context& context, const ConvertArgs& args) {
   std::vector<pki::Converted> results;
   results.reserve(jobs.size());
   for (auto& job : jobs) {
-    results.push_back(pki::convert_file(job.input, options));
+    if (is_stdio(job.input.string())) {
+      if (jobs.size() != 1) throw Error(ErrorKind::Usage, "'-' (stdin) is an input of a single conversion, not of a batch");
+      if (job.output.empty()) throw Error(ErrorKind::Usage, SourceLocation{}, "stdin has no name to derive the output's from", "give -o OUT (or -o - for stdout)");
+      results.push_back(pki::convert(read_input("-"), "(stdin)", options));
+    } else {
+      results.push_back(pki::convert_file(job.input, options));
+    }
     if (job.output.empty()) job.output = pki::default_output_path(job.input, results.back().to);
     if (progress) {
       std::error_code ec;
@@ -144,12 +157,20 @@ void run(Context& context, const ConvertArgs& args) {
       progress(std::min(done_bytes, total_bytes), total_bytes);
     }
   }
-  check_outputs(jobs);
-
-  OutputBatch batch;
-  for (std::size_t i = 0; i < jobs.size(); ++i)
-    batch.add(jobs[i].output, results[i].data, results[i].secret ? FileMode::Secret : FileMode::Public);
-  batch.commit();
+  const bool to_stdout = jobs.size() == 1 && is_stdio(jobs.front().output.string());
+  if (to_stdout) {
+    if (results.front().secret) refuse_stdio("-", "the output of a private key");  // keys never go to a pipe
+    write_output(context, "-", results.front().data, output_kind(results.front()));
+  } else {
+    for (const auto& job : jobs) refuse_stdio(job.output.string(), "an output of a batch");
+    check_outputs(jobs);
+    OutputBatch batch;
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+      context.out.add_output(jobs[i].output.string(), results[i].data, output_kind(results[i]));
+      batch.add(jobs[i].output, results[i].data, results[i].secret ? FileMode::Secret : FileMode::Public);
+    }
+    batch.commit();
+  }
 
   nlohmann::json converted = nlohmann::json::array();
   for (std::size_t i = 0; i < jobs.size(); ++i) {
@@ -169,7 +190,7 @@ void run(Context& context, const ConvertArgs& args) {
       }
       if (result.secret) entry["mode"] = "0600";
       converted.push_back(std::move(entry));
-    } else {
+    } else if (!to_stdout) {
       context.out.result(fmt::format("{} -> {}: {}, {} bytes{}", jobs[i].input.string(), jobs[i].output.string(),
                                      describe(result), result.data.size(), result.secret ? " (mode 0600)" : ""));
     }
@@ -184,10 +205,10 @@ void setup_convert(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
       "convert", "Convert certificates, chains, keys and CSRs between PEM and DER (byte-identical to openssl)");
   command->add_option("items", args->items,
-                      "IN (output: IN with its extension swapped, or -o) or IN:OUT pairs; a batch is all or nothing")
+                      "IN (output: IN with its extension swapped, or -o; - reads stdin) or IN:OUT pairs; a batch is all or nothing")
       ->required()
       ->type_name("IN[:OUT]");
-  command->add_option("-o,--output", args->output, "Output file for a single IN")->type_name("OUT");
+  command->add_option("-o,--output", args->output, "Output file for a single IN (- for stdout)")->type_name("OUT");
   command->add_option("--to", args->to, "Output encoding (default: DER for PEM input, PEM for DER input)")
       ->check(CLI::IsMember({"der", "pem"}))
       ->type_name("der|pem");

@@ -25,7 +25,7 @@ void run_csr(const CsrOptions& options, Context& context) {
   pki::PkeyPtr key = pki::load_private_key_file(options.key, options.passphrase.source());
   sign::require_signing_key(key.get(), options.key);
   pki::X509ReqPtr request = sign::make_csr(key.get(), subject);
-  write_file_atomic(options.output, sign::csr_pem(request.get()));
+  write_output(context, options.output, sign::csr_pem(request.get()), "csr");
   std::string description = sign::key_info(key.get()).describe();
   if (context.out.json()) {
     context.out.document({{"ok", true}, {"csr", options.output}, {"subject", options.subject}, {"key", description}});
@@ -43,8 +43,8 @@ void setup_csr(CLI::App& app, Context& context) {
   command->add_option("--subject", options->subject, "Subject, e.g. \"CN=device-0001,O=Acme\" or \"/C=FR/O=Acme/CN=device-0001\"")
       ->required()
       ->type_name("DN");
-  command->add_option("-o,--output", options->output, "CSR file to write (PEM)")->required()->type_name("DEVICE.csr");
-  command->add_flag("--force", options->force, "Replace an existing output file");
+  command->add_option("-o,--output", options->output, "CSR file to write (PEM; - for stdout)")->required()->type_name("DEVICE.csr");
+  command->add_flag("--force", options->force, "Accepted for compatibility: outputs are always replaced");
   options->passphrase.add_to(command, "of an encrypted key");
   command->footer(
       "Example (the device key never leaves the device/station; a factory CA signs the request):\n"

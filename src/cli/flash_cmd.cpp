@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <cmath>
 #include <future>
 #include <optional>
 
@@ -216,14 +217,17 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
                      {"compressed", !args.no_compress},
                      {"header_patched", write.header_patched},
                      {"md5", md5_hex},
-                     {"verified", report.verified},
-                     {"seconds", seconds}});
+                     {"verified", report.verified}});
+    if (context.out.verbose()) files.back()["seconds"] = std::round(seconds * 1e6) / 1e6;  // identical runs, identical JSON
   }
   auto device = session.chip_json();
   session.finish();
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (context.out.json())
-    context.out.document({{"ok", true}, {"device", device}, {"files", files}, {"wire", session.wire_json()}, {"seconds", total}});
+  if (context.out.json()) {
+    nlohmann::json doc = {{"device", device}, {"files", files}, {"wire", session.wire_json()}};
+    context.out.add_timing(doc, "seconds", total);
+    context.out.document(doc);
+  }
 }
 
 void run_verify(Context& context, const FlashOptions& options, const WriteArgs& args) {
@@ -266,10 +270,12 @@ void run_read(Context& context, const FlashOptions& options, const std::string& 
     throw Error(ErrorKind::Usage, fmt::format("read: 0x{:X}+0x{:X} goes beyond the {} flash", address, size, size_text(flash_size)));
   Bytes data = session.loader().read_flash(address, size, context.out.progress(fmt::format("Reading 0x{:08X}", address)));
   session.finish();
-  write_file_atomic(out, data);
-  context.out.result(fmt::format("Read {} bytes at 0x{:08X} into {}", data.size(), address, out));
+  const std::size_t read_bytes = data.size();
+  const std::string md5_hex = to_hex(md5(data));
+  write_output(context, out, std::move(data), "flash-dump");  // `-`: the bytes to stdout
+  if (!is_stdio(out)) context.out.result(fmt::format("Read {} bytes at 0x{:08X} into {}", read_bytes, address, out));
   if (context.out.json())
-    context.out.document({{"ok", true}, {"offset", address}, {"size", data.size()}, {"file", out}, {"md5", to_hex(md5(data))}});
+    context.out.document({{"offset", address}, {"size", read_bytes}, {"file", out}, {"md5", md5_hex}});
 }
 
 void run_erase(Context& context, const FlashOptions& options, const std::vector<std::string>& region) {
@@ -362,7 +368,7 @@ void setup_flash(CLI::App& app, Context& context) {
       "  fwprov --json flash -p /dev/ttyUSB0 id");
 
   auto* write_cmd = flash->add_subcommand("write", "Write files at addresses, compressed, each verified by MD5")->alias("write_flash")->alias("write-flash");
-  write_cmd->add_option("pairs", write->pairs, "ADDRESS FILE [ADDRESS FILE ...]")->required();
+  write_cmd->add_option("ADDRESS FILE", write->pairs, "ADDRESS FILE [ADDRESS FILE ...]")->required()->type_name("");
   add_image_params(write_cmd, *write);
   auto* no_compress = write_cmd->add_flag("--no-compress,--no_compress,-u", write->no_compress, "Send the bytes uncompressed (FLASH_DATA)");
   write_cmd->add_flag("--compress,-z", write->compress_flag, "Compress (the default; accepted for esptool command lines)")->excludes(no_compress);
@@ -375,13 +381,13 @@ void setup_flash(CLI::App& app, Context& context) {
   write_cmd->callback([&context, options, write] { run_write(context, *options, *write); });
 
   auto* verify_cmd = flash->add_subcommand("verify", "Compare flash with files by MD5 (exit 7 when any differs)")->alias("verify_flash")->alias("verify-flash");
-  verify_cmd->add_option("pairs", verify->pairs, "ADDRESS FILE [ADDRESS FILE ...]")->required();
+  verify_cmd->add_option("ADDRESS FILE", verify->pairs, "ADDRESS FILE [ADDRESS FILE ...]")->required()->type_name("");
   add_image_params(verify_cmd, *verify);
   verify_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 verify --flash_mode dio --flash_freq 40m --flash_size 4MB 0x1000 bootloader.bin 0x20000 firmware.bin");
   verify_cmd->callback([&context, options, verify] { run_verify(context, *options, *verify); });
 
   auto* read_cmd = flash->add_subcommand("read", "Read SIZE bytes at ADDRESS into a file")->alias("read_flash")->alias("read-flash");
-  read_cmd->add_option("args", *read_args, "ADDRESS SIZE OUTPUT")->required()->expected(3);
+  read_cmd->add_option("ADDRESS SIZE OUTPUT", *read_args, "Flash address, byte count and the file to write (- for stdout)")->required()->expected(3)->type_name("");
   read_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 read 0x8000 0xC00 partition-table-back.bin");
   read_cmd->callback([&context, options, read_args] { run_read(context, *options, (*read_args)[0], (*read_args)[1], (*read_args)[2]); });
 

@@ -41,6 +41,7 @@ void print_exit_codes(const Context& context) {
 void print_command_help(const CLI::App& app, const Context& context, const std::vector<std::string>& words) {
   const CLI::App* current = &app;
   std::string path;
+  std::string parents = "fwprov";  // for the Usage line: "fwprov nvs check"
   for (const auto& word : words) {
     const CLI::App* next = nullptr;
     for (const auto* sub : current->get_subcommands([](const CLI::App*) { return true; }))
@@ -48,10 +49,11 @@ void print_command_help(const CLI::App& app, const Context& context, const std::
     if (next == nullptr || word == "help")
       throw Error(ErrorKind::Usage, SourceLocation{}, "unknown help topic '" + path + word + "'",
                   "topics: exit-codes, or any command (`fwprov help` lists them)");
+    if (current != &app) parents += " " + current->get_name();
     path += word + " ";
     current = next;
   }
-  std::string text = current->help();
+  std::string text = current->help(parents);
   if (context.options.json) return context.out.document({{"help", text}});
   context.out.result(text);
 }

@@ -106,7 +106,8 @@ std::vector<std::string> info_lines(ByteView file, const ParsedImage& image) {
 nlohmann::json info_json(ByteView file, const ParsedImage& image, const std::string& path) {
   const auto& h = image.header;
   const auto& x = image.extended;
-  nlohmann::json doc = {{"ok", true}, {"file", path}, {"size", file.size()}, {"chip_id", x.chip_id}};
+  nlohmann::json doc = {{"ok", true}, {"size", file.size()}, {"chip_id", x.chip_id}};
+  put_text(doc, "file", path);
   if (auto name = chip_name(x.chip_id)) doc["chip"] = *name;
   doc["entry_point"] = h.entry_point;
   doc["flash"] = {{"mode", flash_mode_name(h.flash_mode).value_or("unknown")},
@@ -130,14 +131,23 @@ nlohmann::json info_json(ByteView file, const ParsedImage& image, const std::str
   const auto found = find_descriptions(file, image);
   if (found.app) {
     const auto& a = *found.app;
-    doc["app"] = {{"project_name", a.project_name}, {"version", a.version},        {"date", a.date},
-                  {"time", a.time},                 {"idf_version", a.idf_version}, {"elf_sha256", to_hex(a.elf_sha256)},
-                  {"secure_version", a.secure_version}, {"min_efuse_blk_rev_full", a.min_efuse_blk_rev_full},
-                  {"max_efuse_blk_rev_full", a.max_efuse_blk_rev_full}, {"mmu_page_size_log2", a.mmu_page_size_log2}};
+    // The text fields are bytes from the image: `_hex` siblings when they are not UTF-8.
+    nlohmann::json app = {{"elf_sha256", to_hex(a.elf_sha256)}, {"secure_version", a.secure_version},
+                          {"min_efuse_blk_rev_full", a.min_efuse_blk_rev_full},
+                          {"max_efuse_blk_rev_full", a.max_efuse_blk_rev_full}, {"mmu_page_size_log2", a.mmu_page_size_log2}};
+    put_text(app, "project_name", a.project_name);
+    put_text(app, "version", a.version);
+    put_text(app, "date", a.date);
+    put_text(app, "time", a.time);
+    put_text(app, "idf_version", a.idf_version);
+    doc["app"] = app;
   }
-  if (found.bootloader)
-    doc["bootloader"] = {{"version", found.bootloader->version}, {"idf_version", found.bootloader->idf_version},
-                         {"date_time", found.bootloader->date_time}};
+  if (found.bootloader) {
+    nlohmann::json bootloader = {{"version", found.bootloader->version}};
+    put_text(bootloader, "idf_version", found.bootloader->idf_version);
+    put_text(bootloader, "date_time", found.bootloader->date_time);
+    doc["bootloader"] = bootloader;
+  }
   return doc;
 }
 
@@ -146,8 +156,8 @@ struct InfoArgs {
 };
 
 void run_info(Context& context, const InfoArgs& args) {
-  const Bytes file = read_file(args.file);
-  const ParsedImage image = parse_image(file, args.file, /*limit_segments=*/false);
+  const Bytes file = read_input(args.file);
+  const ParsedImage image = parse_image(file, is_stdio(args.file) ? "(stdin)" : args.file, /*limit_segments=*/false);
   if (context.options.json) return context.out.document(info_json(file, image, args.file));
   for (const auto& line : info_lines(file, image)) context.out.result(line);
 }
@@ -170,22 +180,22 @@ const Chip& patch_chip(const std::string& option, ByteView input) {
 }
 
 void run_patch(Context& context, const PatchArgs& args) {
-  const Bytes input = read_file(args.file);
+  const Bytes input = read_input(args.file);
   const Chip& chip = patch_chip(args.chip, input);
   const FlashParams params = FlashParams::parse(args.mode, args.freq, args.size, chip.image_chip_id);
   std::uint32_t address = chip.bootloader_offset;
   if (!args.address.empty()) {
     const auto parsed = parse_unsigned(args.address);
-    if (!parsed || *parsed > 0xFFFFFFFF) throw Error(ErrorKind::Usage, "--address '" + args.address + "' is not a flash address");
+    if (!parsed || *parsed >= kMaxFlashBytes)
+      throw Error(ErrorKind::Usage, "--address '" + args.address + "' is not a flash address (below 0x8000000, the largest flash)");
     address = static_cast<std::uint32_t>(*parsed);
   }
   const PatchResult result = patch_flash_params(input, address, params, chip.bootloader_offset);
   if (result.warn) context.out.warning({SourceLocation{args.file}, result.reason});
-  write_file_atomic(args.output, result.bytes);
+  write_output(context, args.output, result.bytes, "image");
   const std::string header = fmt::format("{:02x}{:02x}", result.flash_mode, result.flash_size_freq);
   if (context.options.json) {
-    nlohmann::json doc = {{"ok", true},
-                          {"input", args.file},
+    nlohmann::json doc = {{"input", args.file},
                           {"output", args.output},
                           {"address", address},
                           {"chip", std::string(chip.esptool_name)},
@@ -205,7 +215,9 @@ void run_patch(Context& context, const PatchArgs& args) {
     if (result.header_changed) context.out.note(fmt::format("Flash parameters set to 0x{}.", header));
     if (result.digest_updated) context.out.note("SHA digest in image updated.");
   }
-  context.out.note(fmt::format("{} -> {} ({} bytes, header bytes 2-3: {})", args.file, args.output, result.bytes.size(), header));
+  // The result line goes to stdout, except when stdout carries the image itself.
+  if (!is_stdio(args.output))
+    context.out.result(fmt::format("{} -> {} ({} bytes, header bytes 2-3: {})", args.file, args.output, result.bytes.size(), header));
 }
 
 }  // namespace
@@ -218,18 +230,19 @@ void setup_image(CLI::App& app, Context& context) {
 
   auto info = std::make_shared<InfoArgs>();
   auto* in = group->add_subcommand("info", "Headers, segments, checksum and SHA-256 validity, app/bootloader description");
-  in->add_option("file", info->file, "Image file (app or bootloader .bin)")->required();
+  in->add_option("FILE", info->file, "Image file (app or bootloader .bin; - reads stdin)")->required()->type_name("");
   in->footer("Example:\n  fwprov image info build/app.bin\n  fwprov --json image info build/bootloader/bootloader.bin\n"
              "The text has the same lines as `esptool image-info` (v5) without its version banner.");
   in->callback([&context, info] { run_info(context, *info); });
 
   auto patch = std::make_shared<PatchArgs>();
   auto* pt = group->add_subcommand("patch", "Write the bytes esptool write-flash sends: flash mode/freq/size patched, SHA-256 redone");
-  pt->add_option("file", patch->file, "Image to patch (normally the bootloader)")->required();
-  pt->add_option("-o,--output", patch->output, "Output file")->required();
-  pt->add_option("--flash-mode", patch->mode, "qio, qout, dio, dout or keep (default keep)");
-  pt->add_option("--flash-freq", patch->freq, "80m, 40m, 26m, 20m or keep (default keep); other chips: their own names (C2 60m..15m, H2 48m..12m)");
-  pt->add_option("--flash-size", patch->size, "1MB, 2MB, 4MB, 8MB, 16MB, 32MB, 64MB, 128MB or keep (default keep)");
+  pt->add_option("FILE", patch->file, "Image to patch (normally the bootloader; - reads stdin)")->required()->type_name("");
+  pt->add_option("-o,--output", patch->output, "Output file (- for stdout)")->required()->type_name("OUT");
+  // esptool spells these --flash_mode/--flash_freq/--flash_size (v4) too: both are accepted.
+  pt->add_option("--flash-mode,--flash_mode", patch->mode, "qio, qout, dio, dout or keep (default keep)");
+  pt->add_option("--flash-freq,--flash_freq", patch->freq, "80m, 40m, 26m, 20m or keep (default keep); other chips: their own names (C2 60m..15m, H2 48m..12m)");
+  pt->add_option("--flash-size,--flash_size", patch->size, "1MB, 2MB, 4MB, 8MB, 16MB, 32MB, 64MB, 128MB or keep (default keep)");
   pt->add_option("--address", patch->address,
                  "Flash address the file will be written to (default: the chip's bootloader offset, 0x1000 on the ESP32); "
                  "esptool patches only files written at the bootloader offset");

@@ -1,6 +1,8 @@
 // `fwprov inspect`: what each PKI file is, and `--match CERT KEY`: whether they belong together.
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <ctime>
 
@@ -125,8 +127,8 @@ void warn_about_validity(const Context& context, const std::string& name, const 
 
 // An encrypted private key and no passphrase: say what the file is rather than fail. Returns
 // false when the file is something else.
-bool describe_encrypted_key(const Context& context, const std::string& name, nlohmann::json& files) {
-  auto form = pki::encrypted_key_form(read_file(name));
+bool describe_encrypted_key(const Context& context, const std::string& name, ByteView data, nlohmann::json& files) {
+  auto form = pki::encrypted_key_form(data);
   if (!form) return false;
   if (context.options.json) {
     files.push_back({{"file", name},
@@ -148,11 +150,15 @@ void inspect_files(Context& context, const InspectArgs& args) {
   auto passphrase = args.passphrase.source();
   std::time_t now = std::time(nullptr);
   nlohmann::json files = nlohmann::json::array();
+  nlohmann::json first_error;
   bool all_ok = true;
-  for (const auto& name : args.files) {
+  if (std::count(args.files.begin(), args.files.end(), "-") > 1) throw Error(ErrorKind::Usage, "'-' (stdin) can be read only once");
+  for (const auto& arg : args.files) {
+    const std::string name = is_stdio(arg) ? "(stdin)" : arg;
     try {
-      if (!passphrase.given() && describe_encrypted_key(context, name, files)) continue;
-      pki::FileInfo info = pki::describe(pki::read_pki_file(name, passphrase), now);
+      Bytes data = read_input(arg);
+      if (!passphrase.given() && describe_encrypted_key(context, name, data, files)) continue;
+      pki::FileInfo info = pki::describe(pki::read_pki(data, name, passphrase), now);
       warn_about_validity(context, name, info);
       if (context.options.json) {
         files.push_back(file_json(name, info));
@@ -164,19 +170,24 @@ void inspect_files(Context& context, const InspectArgs& args) {
       context.out.error(error.what());
       if (context.exit_code == 0) context.exit_code = exit_code(error.kind());
       all_ok = false;
-      files.push_back({{"file", name}, {"ok", false}, {"error", {{"kind", kind_name(error.kind())}, {"message", error.message()}}}});
+      files.push_back({{"file", name}, {"ok", false}, {"error", error_json(error)}});
+      if (first_error.is_null()) first_error = error_json(error);
     }
   }
-  if (context.options.json) context.out.document({{"ok", all_ok}, {"files", files}});
+  if (!context.options.json) return;
+  nlohmann::json doc = {{"ok", all_ok}, {"files", files}};
+  if (!all_ok) doc["error"] = first_error;  // the first failure, as every failed run has it
+  context.out.document(doc);
 }
 
 void match_files(Context& context, const InspectArgs& args) {
   if (args.files.size() != 2) throw Error(ErrorKind::Usage, "--match takes exactly two files: CERT KEY");
   auto passphrase = args.passphrase.source();
-  const std::string& cert_name = args.files[0];
-  const std::string& key_name = args.files[1];
-  pki::PkiFile cert = pki::read_pki_file(cert_name, passphrase);
-  pki::PkiFile key = pki::read_pki_file(key_name, passphrase);
+  if (is_stdio(args.files[0]) && is_stdio(args.files[1])) throw Error(ErrorKind::Usage, "'-' (stdin) can be read only once");
+  const std::string cert_name = is_stdio(args.files[0]) ? "(stdin)" : args.files[0];
+  const std::string key_name = is_stdio(args.files[1]) ? "(stdin)" : args.files[1];
+  pki::PkiFile cert = pki::read_pki(read_input(args.files[0]), cert_name, passphrase);
+  pki::PkiFile key = pki::read_pki(read_input(args.files[1]), key_name, passphrase);
   if (cert.kind != pki::ObjectKind::Certificate && cert.kind != pki::ObjectKind::Csr)
     throw Error(ErrorKind::Usage, SourceLocation{cert_name},
                 fmt::format("is a {}; --match wants a certificate (or CSR) first", pki::kind_name(cert.kind)));
@@ -208,7 +219,7 @@ void setup_inspect(CLI::App& app, Context& context) {
   auto args = std::make_shared<InspectArgs>();
   auto* command = app.add_subcommand(
       "inspect", "Say what certificate, key or CSR files are; --match checks that a certificate belongs to a key");
-  command->add_option("files", args->files, "Files to inspect (PEM or DER); with --match: CERT KEY")->required()->type_name("FILE");
+  command->add_option("files", args->files, "Files to inspect (PEM or DER; - reads stdin); with --match: CERT KEY")->required()->type_name("FILE");
   command->add_flag("--match", args->match,
                     "Check that CERT's public key belongs to KEY (a private key, public key, certificate or CSR); "
                     "exit 7 when it does not");

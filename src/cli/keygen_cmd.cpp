@@ -26,10 +26,18 @@ void run_keygen(const KeygenOptions& options, Context& context) {
   if (type == sign::KeyType::Rsa4096 || type == sign::KeyType::Rsa3072)
     context.out.note(fmt::format("generating a {} key (this can take a few seconds)", sign::key_type_name(type)));
   pki::PkeyPtr key = sign::generate_key(type);
+  refuse_stdio(options.output, "-o/--output");  // a private key never goes to a pipe
   OutputBatch batch;
-  batch.add(options.output, sign::private_key_pem(key.get(), passphrase), FileMode::Secret);
+  {
+    Bytes pem = sign::private_key_pem(key.get(), passphrase);
+    context.out.add_output(options.output, pem, "private-key");
+    batch.add(options.output, std::move(pem), FileMode::Secret);
+  }
   if (!options.public_output.empty()) {
-    batch.add(options.public_output, sign::public_key_pem(key.get()), FileMode::Public);
+    refuse_stdio(options.public_output, "--pub-out");
+    Bytes pem = sign::public_key_pem(key.get());
+    context.out.add_output(options.public_output, pem, "public-key");
+    batch.add(options.public_output, std::move(pem), FileMode::Public);
   }
   batch.commit();
   std::string description = sign::key_info(key.get()).describe();
@@ -58,7 +66,7 @@ void setup_keygen(CLI::App& app, Context& context) {
   command->add_option("-o,--output", options->output, "Private key file to write (PKCS#8 PEM, mode 0600)")->required()->type_name("KEY.pem");
   command->add_option("--pub-out", options->public_output, "Also write the public key (SubjectPublicKeyInfo PEM)")->type_name("PUB.pem");
   options->passphrase.add_to(command, "that encrypts the key (AES-256-CBC); without one the key is stored unencrypted");
-  command->add_flag("--force", options->force, "Replace existing output files");
+  command->add_flag("--force", options->force, "Accepted for compatibility: outputs are always replaced (docs/cli-contract.md)");
   command->footer(
       "Examples:\n"
       "  fwprov keygen --type ec-p256 -o csk.key.pem --pub-out csk.pub.pem\n"

@@ -45,23 +45,12 @@ std::string version_text() {
                      info["zlib"].get<std::string>(), info["libserialport"].get<std::string>());
 }
 
-nlohmann::json null_or(const std::string& text) { return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text); }
-
 void report(const Context& context, const fwprov::Error& error) {
   context.out.error(error.what());
   if (!error.hint().empty()) context.out.note("hint: " + error.hint());
   if (!context.options.json) return;
-  const auto& where = error.where();
-  nlohmann::json detail = {{"kind", fwprov::kind_name(error.kind())},
-                           {"exit_code", fwprov::exit_code(error.kind())},
-                           {"message", fwprov::cli::json_safe_text(error.message())},
-                           {"file", null_or(fwprov::cli::json_safe_text(where.file))},
-                           {"line", where.line != 0 ? nlohmann::json(where.line) : nlohmann::json(nullptr)},
-                           {"column", where.column != 0 ? nlohmann::json(where.column) : nlohmann::json(nullptr)},
-                           {"hint", null_or(error.hint())}};
-  if (!where.field.empty()) detail["field"] = fwprov::cli::json_safe_text(where.field);
   context.out.discard_document();  // a document kept before the failure is not the outcome
-  context.out.document({{"ok", false}, {"error", detail}, {"outputs", nlohmann::json::array()}});
+  context.out.document({{"ok", false}, {"error", fwprov::cli::error_json(error)}, {"outputs", nlohmann::json::array()}});
   context.out.flush_document();
 }
 
@@ -224,6 +213,7 @@ int main(int argc, char** argv) {
     report(context, fwprov::Error(fwprov::ErrorKind::Internal, std::string("internal error: ") + error.what()));
     return fwprov::exit_code(fwprov::ErrorKind::Internal);
   }
+  if (context.exit_code != 0) context.out.mark_failed(context.exit_code);
   context.out.flush_document();
   return context.exit_code;
 }

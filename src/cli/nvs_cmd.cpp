@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 
 #include "commands.hpp"
 #include "fwprov/core/atomic_output.hpp"
@@ -41,13 +42,18 @@ struct GenerateArgs {
   std::string kp_hmac_inputkey;
 };
 
-// Like the reference: a relative output goes under --outdir (created when missing).
+// Like the reference: a relative output goes under --outdir (created when missing by the
+// caller's OutputFolder, and removed again when the run fails).
 fs::path under_outdir(const std::string& outdir, const fs::path& file) {
+  refuse_stdio(outdir, "--outdir");
   if (outdir.empty() || file.is_absolute()) return file;
-  std::error_code ec;
-  fs::create_directories(outdir, ec);
-  if (ec) throw Error(ErrorKind::Io, SourceLocation{outdir}, "cannot create the output folder: " + ec.message());
   return fs::path(outdir) / file;
+}
+
+// The folder an output goes into, when the command creates it (--outdir, keys/).
+std::unique_ptr<OutputFolder> folder_for(const fs::path& target, bool create) {
+  if (!create || target.parent_path().empty()) return nullptr;
+  return std::make_unique<OutputFolder>(target.parent_path());
 }
 
 // <outdir>/keys/<name>, ".bin" added when the name has no extension (reference behaviour).
@@ -61,11 +67,8 @@ fs::path key_file_path(const std::string& outdir, std::string name) {
   fs::path path(name);
   if (!path.has_extension()) path += ".bin";
   if (path.is_absolute()) return path;
-  fs::path dir = fs::path(outdir.empty() ? "." : outdir) / "keys";
-  std::error_code ec;
-  fs::create_directories(dir / path.parent_path(), ec);
-  if (ec) throw Error(ErrorKind::Io, SourceLocation{dir.string()}, "cannot create the keys folder: " + ec.message());
-  return dir / path;
+  refuse_stdio(outdir, "--outdir");
+  return fs::path(outdir.empty() ? "." : outdir) / "keys" / path;  // folders made by the caller's OutputFolder
 }
 
 nvs::XtsKeys keys_for_generate_key(bool protect_hmac, const std::string& hmac_inputkey) {
@@ -109,16 +112,36 @@ void run_generate(Context& context, const GenerateArgs& args, bool encrypt) {
     context.out.note("partition size below 0x3000: a read-only NVS partition; the image holds only the pages used");
 
   Bytes image = nvs::generate_image(inputs, options);
-  fs::path target = under_outdir(args.outdir, output);
   const std::size_t image_size = image.size();
+  std::unique_ptr<OutputFolder> key_folder;
+  if (new_key_file) key_folder = folder_for(*new_key_file, true);
+  if (is_stdio(output.string())) {  // the image to stdout; a new key file still goes to its file
+    if (new_key_file) {
+      Bytes key_bytes = nvs::key_file_bytes(*options.build.keys);
+      context.out.add_output(new_key_file->string(), key_bytes, "nvs-key");
+      write_file_atomic(*new_key_file, key_bytes, FileMode::Secret);
+    }
+    write_output(context, "-", std::move(image), "nvs-image");
+    if (key_folder) key_folder->keep();
+    if (context.options.json) context.out.document({{"output", "-"}, {"bytes", image_size}, {"version", args.version}, {"encrypted", encrypt}});
+    return;
+  }
+  fs::path target = under_outdir(args.outdir, output);
+  auto out_folder = folder_for(target, !args.outdir.empty());
   OutputBatch batch;
+  context.out.add_output(target.string(), image, "nvs-image");
   batch.add(target, std::move(image));
-  if (new_key_file) batch.add(*new_key_file, nvs::key_file_bytes(*options.build.keys), FileMode::Secret);
+  if (new_key_file) {
+    Bytes key_bytes = nvs::key_file_bytes(*options.build.keys);
+    context.out.add_output(new_key_file->string(), key_bytes, "nvs-key");
+    batch.add(*new_key_file, std::move(key_bytes), FileMode::Secret);
+  }
   batch.commit();
+  if (out_folder) out_folder->keep();
+  if (key_folder) key_folder->keep();
 
   if (context.options.json) {
-    nlohmann::json doc = {{"ok", true}, {"output", target.string()}, {"bytes", image_size}, {"version", args.version},
-                          {"encrypted", encrypt}, {"warnings", warnings.all().size()}};
+    nlohmann::json doc = {{"output", target.string()}, {"bytes", image_size}, {"version", args.version}, {"encrypted", encrypt}};
     if (new_key_file) doc["keyfile"] = new_key_file->string();
     context.out.document(doc);
     return;
@@ -129,35 +152,34 @@ void run_generate(Context& context, const GenerateArgs& args, bool encrypt) {
 }
 
 void add_generate_options(CLI::App* command, GenerateArgs& args) {
-  command->add_option("args", args.positionals, "INPUT.csv [INPUT2.csv ...] OUTPUT.bin SIZE (SIZE: 0x6000, 24576 or 24K)")
+  command->add_option("INPUT.csv... OUTPUT.bin SIZE", args.positionals,
+                      "One or more CSV files, the image to write (- for stdout) and the partition SIZE (0x6000, 24576 or 24K)")
       ->required()
-      ->expected(3, -1);
+      ->expected(3, -1)
+      ->type_name("");
   command->add_option("--version", args.version, "NVS format: 1 (blobs on one page, up to 1984 bytes) or 2 (multi-page blobs, default)")
       ->check(CLI::IsMember({1, 2}));
-  command->add_option("--outdir", args.outdir, "Folder for the output (created if missing; default: current folder)");
+  command->add_option("--outdir", args.outdir, "Folder for the output (created if missing, removed again if the run fails; default: current folder)");
   command->add_option("--base-dir", args.base_dir, "Resolve relative paths of `file` rows against this folder (default: current folder, as the reference)");
-}
-
-// Reads an image, decrypting it when keys are given.
-Bytes load_image(const std::string& path, const std::string& inputkey, Warnings* warnings) {
-  Bytes image = read_file(path);
-  if (!inputkey.empty()) nvs::decrypt_image_in_place(image, nvs::read_key_file(inputkey, warnings));
-  return image;
 }
 
 // An image only to be read (decode, check): mapped as it is, or a decrypted copy when keys are
 // given.
 struct ImageToRead {
-  MappedFile file;
-  Bytes decrypted;
-  bool encrypted = false;
+  std::optional<MappedFile> file;  // not for stdin, which is read into `copy`
+  Bytes copy;
 
-  ImageToRead(const std::string& path, const std::string& inputkey, Warnings* warnings) : file(path), encrypted(!inputkey.empty()) {
-    if (!encrypted) return;
-    decrypted.assign(file.bytes().begin(), file.bytes().end());
-    nvs::decrypt_image_in_place(decrypted, nvs::read_key_file(inputkey, warnings));
+  ImageToRead(const std::string& path, const std::string& inputkey, Warnings* warnings) {
+    refuse_stdio(inputkey, "--inputkey");
+    if (is_stdio(path)) {
+      copy = read_input(path);
+    } else {
+      file.emplace(path);
+      if (!inputkey.empty()) copy.assign(file->bytes().begin(), file->bytes().end());
+    }
+    if (!inputkey.empty()) nvs::decrypt_image_in_place(copy, nvs::read_key_file(inputkey, warnings));
   }
-  ByteView bytes() const { return encrypted ? ByteView(decrypted) : file.bytes(); }
+  ByteView bytes() const { return file && copy.empty() ? file->bytes() : ByteView(copy); }
 };
 
 std::string printable(const Bytes& data) {
@@ -393,18 +415,23 @@ void setup_nvs(CLI::App& app, Context& context) {
   };
   auto decrypt_args = std::make_shared<DecryptArgs>();
   auto* decrypt = nvs->add_subcommand("decrypt", "Decrypt an encrypted NVS image (entries only; headers and bitmaps stay as they are)");
-  decrypt->add_option("input", decrypt_args->input, "Encrypted image")->required();
-  decrypt->add_option("key", decrypt_args->key, "Key file")->required();
-  decrypt->add_option("output", decrypt_args->output, "Decrypted image to write")->required();
+  decrypt->add_option("IMAGE", decrypt_args->input, "Encrypted image (- for stdin)")->required()->type_name("");
+  decrypt->add_option("KEYS.bin", decrypt_args->key, "Key file")->required()->type_name("");
+  decrypt->add_option("OUTPUT", decrypt_args->output, "Decrypted image to write (- for stdout)")->required()->type_name("");
   decrypt->add_option("--outdir", decrypt_args->outdir, "Folder for the output (default: current folder)");
   decrypt->footer("Example: fwprov nvs decrypt storage-enc.bin keys/keys.bin storage-plain.bin");
   decrypt->callback([&context, decrypt_args] {
     Warnings warnings(context.out.warning_sink());
-    Bytes image = load_image(decrypt_args->input, decrypt_args->key, &warnings);
-    fs::path target = under_outdir(decrypt_args->outdir, decrypt_args->output);
-    write_file_atomic(target, image);
-    if (context.options.json) context.out.document({{"ok", true}, {"output", target.string()}, {"bytes", image.size()}});
-    else context.out.result("created " + target.string());
+    refuse_stdio(decrypt_args->key, "KEYS.bin");
+    Bytes image = read_input(decrypt_args->input);
+    nvs::decrypt_image_in_place(image, nvs::read_key_file(decrypt_args->key, &warnings));
+    fs::path target = is_stdio(decrypt_args->output) ? fs::path("-") : under_outdir(decrypt_args->outdir, decrypt_args->output);
+    auto out_folder = folder_for(target, !decrypt_args->outdir.empty() && !is_stdio(decrypt_args->output));
+    const std::size_t bytes = image.size();
+    write_output(context, target.string(), std::move(image), "nvs-image");
+    if (out_folder) out_folder->keep();
+    if (context.options.json) context.out.document({{"output", target.string()}, {"bytes", bytes}});
+    else if (!is_stdio(target.string())) context.out.result("created " + target.string());
   });
 
   struct KeyArgs {
@@ -421,17 +448,21 @@ void setup_nvs(CLI::App& app, Context& context) {
   generate_key->callback([&context, key_args] {
     nvs::XtsKeys keys = keys_for_generate_key(key_args->key_protect_hmac, key_args->kp_hmac_inputkey);
     fs::path target = key_file_path(key_args->outdir, key_args->keyfile);
-    write_file_atomic(target, nvs::key_file_bytes(keys), FileMode::Secret);
-    if (context.options.json) context.out.document({{"ok", true}, {"keyfile", target.string()}});
+    auto folder = folder_for(target, true);  // keys/ (and --outdir): removed again if the run fails
+    Bytes key_bytes = nvs::key_file_bytes(keys);
+    context.out.add_output(target.string(), key_bytes, "nvs-key");
+    write_file_atomic(target, key_bytes, FileMode::Secret);
+    if (folder) folder->keep();
+    if (context.options.json) context.out.document({{"keyfile", target.string()}});
     else context.out.result("created key file " + target.string());
   });
 
   auto decode_args = std::make_shared<DecodeArgs>();
   auto* decode = nvs->add_subcommand("decode", "Show every namespace and value of an image (--json), or write a CSV that regenerates it (--csv)");
-  decode->add_option("image", decode_args->image, "NVS image")->required();
+  decode->add_option("IMAGE", decode_args->image, "NVS image")->required()->type_name("");
   decode->add_option("--inputkey", decode_args->inputkey, "Key file, for encrypted images");
   decode->add_flag("--csv", decode_args->csv, "Print a key,type,encoding,value CSV that `nvs generate` turns back into the same image");
-  decode->add_option("-o,--output", decode_args->output, "With --csv: write the CSV to this file instead of stdout");
+  decode->add_option("-o,--output", decode_args->output, "With --csv: write the CSV to this file instead of stdout (- is stdout)");
   decode->add_option("--extract-dir", decode_args->extract_dir, "With --csv: write blobs to files in this folder and reference them as file rows");
   decode->footer(
       "Examples: fwprov nvs decode storage.bin --json\n"
@@ -440,7 +471,7 @@ void setup_nvs(CLI::App& app, Context& context) {
 
   auto check_args = std::make_shared<std::pair<std::string, std::string>>();
   auto* check = nvs->add_subcommand("check", "Verify CRCs, bitmaps, blob chunks and keys; exit 7 when anything is wrong");
-  check->add_option("image", check_args->first, "NVS image")->required();
+  check->add_option("IMAGE", check_args->first, "NVS image")->required()->type_name("");
   check->add_option("--inputkey", check_args->second, "Key file, for encrypted images");
   check->footer("Example: fwprov nvs check storage.bin || echo damaged");
   check->callback([&context, check_args] { run_check(context, check_args->first, check_args->second); });

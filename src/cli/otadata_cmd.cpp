@@ -24,7 +24,7 @@ PartitionTable load_ota_table(Context& context, const std::string& file, const s
   TableCliOptions cli;
   cli.offset = table_offset;
   Warnings warnings(context.out.warning_sink());
-  return load_table(read_file(file), file, cli.resolve(), warnings);
+  return load_table(read_input(file), is_stdio(file) ? "(stdin)" : file, cli.resolve(), warnings);
 }
 
 const Partition* otadata_partition(const PartitionTable& table) {
@@ -33,15 +33,17 @@ const Partition* otadata_partition(const PartitionTable& table) {
   return nullptr;
 }
 
-void report_written(Context& context, const std::string& output, const Bytes& data, nlohmann::json extra, const std::string& text) {
+// Writes the otadata image (a file, or stdout for `-`) and reports it: the result line on
+// stdout, or the --json document.
+void write_and_report(Context& context, const std::string& output, const Bytes& data, nlohmann::json extra, const std::string& text) {
+  write_output(context, output, data, "otadata");
   if (context.options.json) {
-    extra["ok"] = true;
     extra["output"] = output;
     extra["bytes"] = data.size();
     extra["sha256"] = to_hex(sha256(data));
     return context.out.document(extra);
   }
-  context.out.note(text);
+  if (!is_stdio(output)) context.out.result(text);
 }
 
 struct InitArgs {
@@ -51,12 +53,11 @@ struct InitArgs {
 
 void run_init(Context& context, const InitArgs& args) {
   const auto size = parse_size(args.size);
-  if (!size || *size == 0 || *size > 0x1000000) throw Error(ErrorKind::Usage, "--size '" + args.size + "' is not a partition size (e.g. 0x2000)");
+  if (!size || *size == 0 || *size > kMaxFlashBytes) throw Error(ErrorKind::Usage, "--size '" + args.size + "' is not a partition size (e.g. 0x2000)");
   if (*size != kOtadataSize)
     context.out.warning({SourceLocation{}, fmt::format("size 0x{:x}: ESP-IDF requires the otadata partition to be exactly 0x2000 bytes", *size)});
   const Bytes data = blank_otadata(*size);
-  write_file_atomic(args.output, data);
-  report_written(context, args.output, data, {{"state", "blank"}},
+  write_and_report(context, args.output, data, {{"state", "blank"}},
                  fmt::format("{}: 0x{:x} bytes of 0xFF (first boot: factory app, or ota_0 without one)", args.output, *size));
 }
 
@@ -88,7 +89,7 @@ void run_set_boot(Context& context, const SetBootArgs& args) {
     const Partition* otadata = otadata_partition(table);
     current = blank_otadata(otadata != nullptr ? otadata->size : kOtadataSize);
   } else {
-    current = read_file(args.input);
+    current = read_input(args.input);
   }
   if (current.size() != 2 * kOtaSectorSize)
     throw Error(ErrorKind::Input, SourceLocation{args.input},
@@ -97,8 +98,7 @@ void run_set_boot(Context& context, const SetBootArgs& args) {
   if (!args.state.empty()) state = parse_state(args.state);
   const SetBootResult result = set_boot_slot(current, slot, slots.size(), state);
   const auto status = read_otadata(result.data, table, args.output);
-  write_file_atomic(args.output, result.data);
-  report_written(context, args.output, result.data,
+  write_and_report(context, args.output, result.data,
                  {{"slot", slot}, {"partition", slots[slot]->name}, {"entry", result.entry}, {"seq", result.seq}},
                  fmt::format("{}: boot {} (slot {}): entry {} seq {}{}", args.output, slots[slot]->name, slot, result.entry, result.seq,
                              status.boot_slot == std::optional<std::size_t>{slot} ? "" : " (warning: the bootloader would not pick it)"));
@@ -110,7 +110,7 @@ struct OtadataShowArgs {
 
 void run_otadata_show(Context& context, const OtadataShowArgs& args) {
   const PartitionTable table = load_ota_table(context, args.table, args.table_offset);
-  const Bytes data = read_file(args.file);
+  const Bytes data = read_input(args.file);
   const auto status = read_otadata(data, table, args.file);
   const auto slots = ota_slots(table);
   std::string boots;
@@ -162,16 +162,16 @@ void setup_otadata(CLI::App& app, Context& context) {
   auto init = std::make_shared<InitArgs>();
   auto* in = group->add_subcommand("init", "Write the blank otadata image the ESP-IDF build flashes (all 0xFF)");
   in->add_option("--size", init->size, "Partition size (default 0x2000, the only size ESP-IDF accepts)");
-  in->add_option("-o,--output", init->output, "Output file, e.g. ota_data_initial.bin")->required();
+  in->add_option("-o,--output", init->output, "Output file, e.g. ota_data_initial.bin (- for stdout)")->required()->type_name("OUT");
   in->footer("Example:\n  fwprov otadata init -o ota_data_initial.bin");
   in->callback([&context, init] { run_init(context, *init); });
 
   auto set_boot = std::make_shared<SetBootArgs>();
   auto* sb = group->add_subcommand("set-boot", "Make the bootloader start an OTA slot: the bytes ESP-IDF's otatool.py writes");
-  sb->add_option("target", set_boot->target, "OTA slot: its partition name (ota_1) or number (1)")->required();
+  sb->add_option("SLOT", set_boot->target, "OTA slot: its partition name (ota_1) or number (1)")->required()->type_name("");
   sb->add_option("--table", set_boot->table, "Partition table (CSV or binary); fixes the number of OTA slots")->required();
   sb->add_option("--in", set_boot->input, "Current otadata contents (0x2000 bytes); default: blank (erased)");
-  sb->add_option("-o,--output", set_boot->output, "Output file")->required();
+  sb->add_option("-o,--output", set_boot->output, "Output file (- for stdout)")->required()->type_name("OUT");
   sb->add_option("--state", set_boot->state,
                  "Also set the written entry's ota_state: new (for app rollback), pending-verify, valid or undefined "
                  "(default: keep what the sector held, as otatool does)");
@@ -182,7 +182,7 @@ void setup_otadata(CLI::App& app, Context& context) {
 
   auto show = std::make_shared<OtadataShowArgs>();
   auto* sh = group->add_subcommand("show", "Show both select entries (seq, state, CRC) and which app the bootloader starts");
-  sh->add_option("file", show->file, "otadata image (0x2000 bytes)")->required();
+  sh->add_option("FILE", show->file, "otadata image (0x2000 bytes; - reads stdin)")->required()->type_name("");
   sh->add_option("--table", show->table, "Partition table (CSV or binary)")->required();
   sh->add_option("--offset", show->table_offset, "Partition table offset used to place a CSV table (default 0x8000)");
   sh->footer("Example:\n  fwprov otadata show ota_data_initial.bin --table partitions.csv");

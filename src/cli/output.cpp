@@ -71,6 +71,17 @@ void Output::flush_document() const {
 
 void Output::discard_document() const { pending_ = nullptr; }
 
+void Output::mark_failed(int code) const {
+  if (!pending_.is_object()) return;
+  pending_["ok"] = false;
+  if (pending_.contains("error")) return;
+  ErrorKind kind = ErrorKind::Internal;
+  for (auto candidate : {ErrorKind::Usage, ErrorKind::Input, ErrorKind::Io, ErrorKind::Crypto, ErrorKind::Device, ErrorKind::Mismatch})
+    if (exit_code(candidate) == code) kind = candidate;
+  std::string message = kind == ErrorKind::Mismatch ? "verification found a difference (see the document)" : "the run failed (see the document)";
+  pending_["error"] = error_json(Error(kind, message));
+}
+
 nlohmann::json Output::add_output(const std::string& path, ByteView data, std::string_view kind) const {
   nlohmann::json entry = {{"path", json_safe_text(path)}, {"size", data.size()}, {"sha256", to_hex(sha256(data))}, {"kind", kind}};
   outputs_.push_back(entry);
@@ -142,6 +153,21 @@ ProgressFn Output::progress(std::string label) const {
     fmt::print(stderr, "{}: {}% ({} of {}, {}/s)\n", state->label, quarter * 25, human_bytes(static_cast<double>(done)),
                human_bytes(static_cast<double>(total)), human_bytes(rate));
   };
+}
+
+namespace {
+nlohmann::json text_or_null(const std::string& text) { return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(json_safe_text(text)); }
+nlohmann::json number_or_null(std::size_t n) { return n != 0 ? nlohmann::json(n) : nlohmann::json(nullptr); }
+}  // namespace
+
+nlohmann::json error_json(const Error& error) {
+  const auto& where = error.where();
+  nlohmann::json detail = {{"kind", kind_name(error.kind())},   {"exit_code", exit_code(error.kind())},
+                           {"message", json_safe_text(error.message())}, {"file", text_or_null(where.file)},
+                           {"line", number_or_null(where.line)},  {"column", number_or_null(where.column)},
+                           {"hint", text_or_null(error.hint())}};
+  if (!where.field.empty()) detail["field"] = json_safe_text(where.field);
+  return detail;
 }
 
 void put_text(nlohmann::json& object, const std::string& name, std::string_view bytes) {

@@ -111,7 +111,7 @@ nlohmann::json table_json(const PartitionTable& table, const TableOptions& optio
 
 PartitionTable load_table(Context& context, const std::string& file, const TableOptions& options, bool strict) {
   Warnings warnings(context.out.warning_sink(), strict);
-  return load_table(read_file(file), file, options, warnings);
+  return load_table(read_input(file), is_stdio(file) ? "(stdin)" : file, options, warnings);
 }
 
 struct TableGenerateArgs {
@@ -121,26 +121,16 @@ struct TableGenerateArgs {
 
 void run_table_generate(Context& context, const TableGenerateArgs& args) {
   const TableOptions options = args.table.resolve();
-  const Bytes input = read_file(args.input);
+  const Bytes input = read_input(args.input);
   Warnings warnings(context.out.warning_sink(), context.options.strict);
-  const PartitionTable table = load_table(input, args.input, options, warnings);
+  const PartitionTable table = load_table(input, is_stdio(args.input) ? "(stdin)" : args.input, options, warnings);
   const bool to_csv = looks_binary(input);  // like the reference: a binary input is turned back into CSV
   const Bytes output = to_csv ? to_bytes(to_reference_csv(table)) : encode_table(table, args.input, options);
-  if (args.output == "-") {
-    std::fwrite(output.data(), 1, output.size(), stdout);
-    return;
-  }
-  // Like the reference ("Make sure that the output directory is created"), a missing output
-  // folder is created.
-  if (const auto folder = std::filesystem::path(args.output).parent_path(); !folder.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(folder, ec);
-    if (ec) throw Error(ErrorKind::Io, SourceLocation{args.output}, "cannot create output folder " + folder.string() + ": " + ec.message());
-  }
-  write_file_atomic(args.output, output);
+  // Unlike gen_esp32part.py, a missing output folder is an error, as for every fwprov output
+  // (docs/cli-contract.md).
+  write_output(context, args.output, output, to_csv ? "csv" : "partition-table");
   if (context.options.json) {
-    context.out.document({{"ok", true},
-                          {"input", args.input},
+    context.out.document({{"input", args.input},
                           {"output", args.output},
                           {"format", to_csv ? "csv" : "binary"},
                           {"partitions", table.partitions.size()},
@@ -149,8 +139,9 @@ void run_table_generate(Context& context, const TableGenerateArgs& args) {
                           {"sha256", to_hex(sha256(output))}});
     return;
   }
-  context.out.note(fmt::format("{}: {} partitions -> {} ({} bytes{})", args.input, table.partitions.size(), args.output, output.size(),
-                               to_csv ? ", CSV" : options.md5 ? ", with MD5 row" : ", no MD5 row"));
+  if (is_stdio(args.output)) return;  // stdout holds the table itself
+  context.out.result(fmt::format("{}: {} partitions -> {} ({} bytes{})", args.input, table.partitions.size(), args.output, output.size(),
+                                 to_csv ? ", CSV" : options.md5 ? ", with MD5 row" : ", no MD5 row"));
 }
 
 struct TableShowArgs {
@@ -185,7 +176,7 @@ void run_lookup(Context& context, const LookupArgs& args, bool want_offset) {
     for (const auto& q : table.partitions) names += (names.empty() ? "" : ", ") + q.name;
     throw Error(ErrorKind::Input, SourceLocation{args.table_file}, fmt::format("no partition named '{}' (the table has: {})", args.name, names));
   }
-  if (context.options.json) return context.out.document({{"ok", true}, {"partition", partition_json(*p)}});
+  if (context.options.json) return context.out.document({{"partition", partition_json(*p)}});
   context.out.result(fmt::format("0x{:x}", want_offset ? p->offset : p->size));
 }
 
@@ -199,8 +190,8 @@ void setup_partitions(CLI::App& app, Context& context) {
 
   auto generate = std::make_shared<TableGenerateArgs>();
   auto* gen = group->add_subcommand("generate", "Build the 3072-byte partition-table binary from a CSV (a binary input gives CSV back)");
-  gen->add_option("input", generate->input, "Partition table CSV (or binary: then CSV text is written)")->required();
-  gen->add_option("output", generate->output, "Output file ('-' for stdout)")->required();
+  gen->add_option("INPUT", generate->input, "Partition table CSV (or binary: then CSV text is written); - reads stdin")->required()->type_name("");
+  gen->add_option("OUTPUT", generate->output, "Output file (- for stdout)")->required()->type_name("");
   generate->table.add_to(gen);
   gen->footer("Example:\n  fwprov partitions generate partitions.csv partition-table.bin --flash-size 4MB --offset 0x8000\n"
               "Output is byte-identical to ESP-IDF's gen_esp32part.py with the same options.");
@@ -208,7 +199,7 @@ void setup_partitions(CLI::App& app, Context& context) {
 
   auto show = std::make_shared<TableShowArgs>();
   auto* sh = group->add_subcommand("show", "Print a table (CSV or binary): offsets, ends, sizes, flags, gaps, free space");
-  sh->add_option("file", show->file, "Partition table, CSV or binary")->required();
+  sh->add_option("FILE", show->file, "Partition table, CSV or binary (- reads stdin)")->required()->type_name("");
   sh->add_option("--format", show->format, "table (readable, default) or csv (what gen_esp32part.py prints for a binary)")
       ->check(CLI::IsMember({"table", "csv"}));
   show->table.add_to(sh);
@@ -221,8 +212,8 @@ void setup_partitions(CLI::App& app, Context& context) {
     auto* cmd = group->add_subcommand(want_offset ? "offset" : "size",
                                       want_offset ? "Print the flash address of a partition (hex), for scripts"
                                                   : "Print the size of a partition (hex), for scripts");
-    cmd->add_option("name", lookup->name, "Partition name, e.g. storage")->required();
-    cmd->add_option("--table", lookup->table_file, "Partition table, CSV or binary")->required();
+    cmd->add_option("NAME", lookup->name, "Partition name, e.g. storage")->required()->type_name("");
+    cmd->add_option("--table", lookup->table_file, "Partition table, CSV or binary (- reads stdin)")->required()->type_name("FILE");
     lookup->table.add_to(cmd);
     cmd->footer(want_offset ? "Example:\n  fwprov partitions offset storage --table partitions.csv   # prints 0x317000"
                             : "Example:\n  fwprov partitions size storage --table partitions.csv     # prints 0x10000");

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -132,7 +133,8 @@ std::vector<fs::path> outputs_for(const SignCommandOptions& options, SignFormat 
 struct PhaseTime {
   double wall = 0;
   double cpu = 0;
-  nlohmann::json to_json() const { return {{"wall_seconds", wall}, {"cpu_seconds", cpu}}; }
+  // Microseconds: finer digits are noise. Shown only with -v (two runs' JSON must diff clean).
+  nlohmann::json to_json() const { return {{"wall_seconds", std::round(wall * 1e6) / 1e6}, {"cpu_seconds", std::round(cpu * 1e6) / 1e6}}; }
 };
 
 double thread_cpu_seconds() {
@@ -182,9 +184,10 @@ void run_sign_precomputed(const SignCommandOptions& options, SignFormat format, 
     if (format == SignFormat::EspSbv2) entry["sbv2_public_key_digest"] = to_hex(sign::espsecure::sbv2_public_key_digest(public_keys[i].get()));
     key_list.push_back(entry);
   }
+  context.out.add_output(output.string(), signed_image, "signed-image");
   write_file_atomic(output, signed_image);
   if (context.out.json()) {
-    context.out.document({{"ok", true}, {"format", options.format}, {"keys", key_list}, {"files", nlohmann::json::array({{{"input", input_name}, {"outputs", {output.string()}}}})}});
+    context.out.document({{"format", options.format}, {"keys", key_list}, {"files", nlohmann::json::array({{{"input", input_name}, {"outputs", {output.string()}}}})}});
     return;
   }
   context.out.result(fmt::format("{} -> {}", input_name, output.string()));
@@ -256,6 +259,10 @@ void run_sign(const SignCommandOptions& options, Context& context) {
   std::uint64_t done_before = 0;
   sign::FileHasher hasher;
   OutputBatch batch;
+  auto add_output = [&](const fs::path& path, Bytes data, const char* kind) {
+    context.out.add_output(path.string(), data, kind);
+    batch.add(path, std::move(data));
+  };
   PhaseTime hash_time, sign_time, write_time;
   nlohmann::json results = nlohmann::json::array();
   for (const Planned& planned : plan) {
@@ -281,17 +288,17 @@ void run_sign(const SignCommandOptions& options, Context& context) {
         result["sha256"] = to_hex(digest);
         result["signature_base64"] = text;
         if (format == SignFormat::Der) {
-          batch.add(planned.outputs[0], std::move(signature));
+          add_output(planned.outputs[0], std::move(signature), "signature");
         } else if (format == SignFormat::Base64) {
-          batch.add(planned.outputs[0], to_bytes(text));
+          add_output(planned.outputs[0], to_bytes(text), "signature");
         } else if (format == SignFormat::AwsOta) {
-          batch.add(planned.outputs[0], to_bytes(sign::aws::custom_code_signing_json(signature, info, options.certificate_name)));
+          add_output(planned.outputs[0], to_bytes(sign::aws::custom_code_signing_json(signature, info, options.certificate_name)), "ota-json");
           result["job_document_key"] = sign::aws::job_document_key(info);
         } else {
-          batch.add(planned.outputs[0], signature);
-          batch.add(planned.outputs[1], to_bytes(text));
+          add_output(planned.outputs[0], signature, "signature");
+          add_output(planned.outputs[1], to_bytes(text), "signature");
           if (!bundle_certificate.empty()) {
-            batch.add(planned.outputs[2], sign::nxp::bundle(input_bytes, bundle_certificate, options.bundle_certificate));
+            add_output(planned.outputs[2], sign::nxp::bundle(input_bytes, bundle_certificate, options.bundle_certificate), "bundle");
             result["bundle_padding"] = sign::nxp::bundle_padding(bundle_certificate.size());
           }
         }
@@ -299,7 +306,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
       }
       case SignFormat::EspSbv1: {
         Bytes input_bytes = read_file(planned.input);
-        batch.add(planned.outputs[0], sign::espsecure::sbv1_sign(input_bytes, keys.front().key.get(), options.keys.front()));
+        add_output(planned.outputs[0], sign::espsecure::sbv1_sign(input_bytes, keys.front().key.get(), options.keys.front()), "signed-image");
         result["signed_bytes"] = input_bytes.size();
         break;
       }
@@ -310,7 +317,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
         Warnings warnings(context.out.warning_sink());
         Bytes signed_image = sign::espsecure::sbv2_sign(input_bytes, pointers, options.append, input_name, &warnings);
         result["padded_bytes"] = signed_image.size() - sign::format::kSbv2SectorSize;
-        batch.add(planned.outputs[0], std::move(signed_image));
+        add_output(planned.outputs[0], std::move(signed_image), "signed-image");
         break;
       }
     }
@@ -333,8 +340,9 @@ void run_sign(const SignCommandOptions& options, Context& context) {
     key_list.push_back(entry);
   }
   if (context.out.json()) {
-    nlohmann::json timing = {{"hash", hash_time.to_json()}, {"sign", sign_time.to_json()}, {"write", write_time.to_json()}};
-    context.out.document({{"ok", true}, {"format", options.format}, {"keys", key_list}, {"files", results}, {"timing", timing}});
+    nlohmann::json doc = {{"format", options.format}, {"keys", key_list}, {"files", results}};
+    if (context.out.verbose()) doc["timing"] = {{"hash", hash_time.to_json()}, {"sign", sign_time.to_json()}, {"write", write_time.to_json()}};
+    context.out.document(doc);
     return;
   }
   for (const auto& result : results) {
@@ -360,11 +368,11 @@ void setup_sign(CLI::App& app, Context& context) {
   command->add_option("-k,--key", options->keys, "Private key (PEM or DER, RSA >= 2048 or EC P-256/P-384); esp-sbv2 takes up to three")
       ->allow_extra_args(false)
       ->type_name("KEY");
-  command->add_option("--pub-key", options->public_keys,
+  command->add_option("--pub-key,--pubkey", options->public_keys,
                       "esp-sbv1/esp-sbv2 with a signature made elsewhere (HSM): the public key of each --signature, in the same order")
       ->allow_extra_args(false)
       ->type_name("PUB");
-  command->add_option("--signature", options->signatures,
+  command->add_option("--signature,--sig", options->signatures,
                       "Signature made elsewhere over the input as it is (v2: input already a multiple of 4096 bytes): esp-sbv1 raw r||s\n"
                       "(64 bytes); esp-sbv2 RSA-3072 raw PSS (salt 32) or ECDSA DER. Verified before use, as espsecure does")
       ->allow_extra_args(false)

@@ -3,6 +3,7 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/pki/load.hpp"
+#include "fwprov/pki/pki_file.hpp"
 #include "fwprov/sign/espsecure.hpp"
 
 namespace fwprov::cli::signing {
@@ -35,6 +36,9 @@ pki::PkeyPtr load_verification_key(const std::string& pubkey_path, const std::st
     if (error.kind() != ErrorKind::Input) throw;
     Bytes raw = read_file(pubkey_path);
     if (raw.size() == 64) return sign::espsecure::sbv1_public_key_from_raw(raw);  // espsecure v1 raw X || Y
+    if (pki::encrypted_key_form(raw))
+      throw Error(ErrorKind::Usage, SourceLocation{pubkey_path}, "is an encrypted private key, not a public key",
+                  "give its public key (`fwprov keygen --pub-out`, `openssl pkey -pubout`) or the certificate with --cert");
     try {
       return pki::load_private_key(raw, pubkey_path);  // an unencrypted private key holds its public half
     } catch (const Error&) {

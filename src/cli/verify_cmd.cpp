@@ -39,7 +39,7 @@ struct Outcome {
 
 // A detached signature file: raw/DER bytes, base64 text (one line or wrapped), or AWS JSON.
 Bytes read_detached_signature(const std::string& path, const sign::KeyInfo& key, nlohmann::json& details) {
-  Bytes raw = read_file(path);
+  Bytes raw = read_input(path);  // `-`: the signature from stdin
   if (raw.empty()) throw Error(ErrorKind::Input, SourceLocation{path}, "signature file is empty");
   std::string_view text = as_chars(raw);
   // Text means JSON or base64; a raw signature is binary (and may well start with '{').
@@ -142,13 +142,16 @@ std::string default_signature(const VerifyOptions& options) {
   if (options.format == "nxp") return options.file + sign::format::kNxpSignatureSuffix;
   if (options.format == "der") return options.file + ".sig";
   if (options.format == "base64") return options.file + ".sig.b64";
-  throw Error(ErrorKind::Usage, "give --sig SIG (a detached signature) or --format (where to find it)");
+  throw Error(ErrorKind::Usage, "give --signature SIG (a detached signature) or --format (where to find it)");
 }
 
 void run_verify(const VerifyOptions& options, Context& context) {
-  if (options.certificate.empty() == options.public_key.empty()) throw Error(ErrorKind::Usage, "give exactly one of --cert or --pubkey");
+  if (options.certificate.empty() == options.public_key.empty()) throw Error(ErrorKind::Usage, "give exactly one of --cert or --pub-key");
+  refuse_stdio(options.file, "FILE");  // hashed by streaming from its path
+  refuse_stdio(options.certificate, "--cert");
+  refuse_stdio(options.public_key, "--pub-key");
   bool embedded = options.format == "esp-sbv1" || options.format == "esp-sbv2";
-  if (embedded && !options.signature.empty()) throw Error(ErrorKind::Usage, "--format " + options.format + " reads the signature from FILE: drop --sig");
+  if (embedded && !options.signature.empty()) throw Error(ErrorKind::Usage, "--format " + options.format + " reads the signature from FILE: drop --signature");
   if (embedded && !options.scheme.empty()) throw Error(ErrorKind::Usage, "--scheme does not apply to --format " + options.format);
   std::string key_origin = options.certificate.empty() ? options.public_key : options.certificate;
   pki::PkeyPtr key = signing::load_verification_key(options.public_key, options.certificate);
@@ -163,14 +166,16 @@ void run_verify(const VerifyOptions& options, Context& context) {
     outcome = verify_detached(options, default_signature(options), key.get());
   }
 
+  const std::string failure = fmt::format("signature does not verify with {} ({})", key_origin, outcome.how);
   if (context.out.json()) {
     nlohmann::json doc = {{"ok", outcome.valid}, {"file", options.file}, {"key", key_origin}, {"key_type", key_description},
                           {"checked", outcome.how}};
     doc.update(outcome.details);
+    if (!outcome.valid) doc["error"] = error_json(Error(ErrorKind::Mismatch, SourceLocation{options.file}, failure));
     context.out.document(doc);
   }
   if (!outcome.valid) {
-    context.out.error(fmt::format("{}: signature does not verify with {} ({})", options.file, key_origin, outcome.how));
+    context.out.error(options.file + ": " + failure);
     context.exit_code = exit_code(ErrorKind::Mismatch);
     return;
   }
@@ -182,16 +187,16 @@ void run_verify(const VerifyOptions& options, Context& context) {
 void setup_verify(CLI::App& app, Context& context) {
   auto options = std::make_shared<VerifyOptions>();
   auto* command = app.add_subcommand("verify", "Verify a firmware signature (exit 7 when it does not verify)");
-  command->add_option("file", options->file, "The signed file (or the image a detached signature belongs to)")->required()->type_name("FILE");
-  command->add_option("-s,--sig", options->signature,
-                      "Detached signature: DER/raw, base64 text, or AWS OTA JSON (customCodeSigning or job document)")
+  command->add_option("FILE", options->file, "The signed file (or the image a detached signature belongs to)")->required()->type_name("FILE");
+  command->add_option("-s,--signature,--sig", options->signature,
+                      "Detached signature: DER/raw, base64 text, or AWS OTA JSON (customCodeSigning or job document); - reads stdin")
       ->type_name("SIG");
   command->add_option("-f,--format", options->format,
                       "Where the signature is: esp-sbv1 / esp-sbv2 (inside FILE), nxp (FILE.sha256), aws-ota\n"
                       "(FILE.ota.json), der (FILE.sig), base64 (FILE.sig.b64); --sig overrides the file name")
       ->check(CLI::IsMember({"der", "base64", "aws-ota", "nxp", "esp-sbv1", "esp-sbv2"}));
   command->add_option("--cert", options->certificate, "Signer certificate (PEM or DER)")->type_name("CERT");
-  command->add_option("--pubkey", options->public_key,
+  command->add_option("--pub-key,--pubkey", options->public_key,
                       "Public key (PEM/DER), an unencrypted private key, or 64 raw bytes X||Y (esp-sbv1)")
       ->type_name("PUB");
   command->add_option("--scheme", options->scheme, "RSA padding to accept: pkcs1 or pss (default: either)")
@@ -200,7 +205,7 @@ void setup_verify(CLI::App& app, Context& context) {
       "Examples:\n"
       "  fwprov verify firmware.bin --format aws-ota --cert csk.crt.pem\n"
       "  fwprov verify app.bin --sig output/app.bin.sha256.txt --cert prod.app.a.crt.pem\n"
-      "  fwprov verify bootloader-signed.bin --format esp-sbv2 --pubkey sbv2_a.pub.pem\n"
+      "  fwprov verify bootloader-signed.bin --format esp-sbv2 --pub-key sbv2_a.pub.pem\n"
       "Exit 0: valid; 7: the signature does not verify (tampered file, other key); 3: malformed input.");
   command->callback([options, &context] { run_verify(*options, context); });
 }

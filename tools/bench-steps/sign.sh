@@ -2,7 +2,7 @@
 # Bench step for sign. Batch signing (1000 small files, one `fwprov sign` call) against
 # `openssl speed`'s sign rate for the same algorithm, and SHA-256 of a 64 MiB file against
 # `openssl speed -bytes 16384 sha256`. openssl speed divides by CPU time, so the compared
-# figure is fwprov's CPU time in the phase (from `--json` timing); the whole run's CPU and wall
+# figure is fwprov's CPU time in the phase (from `--json -v` timing); the whole run's CPU and wall
 # rates, which include reading 1000 inputs and creating 1000 output files, are printed beside.
 set -euo pipefail
 : "${FWPROV:?}" "${BENCH:?}"
@@ -32,7 +32,7 @@ run_timed() {
 bench_batch() {  # bench_batch LABEL KEY OPENSSL_ALG
   local label=$1 key=$2 alg=$3
   rm -f sign-bench/out/*
-  run_timed sign-bench/batch.json "$FWPROV" --json sign sign-bench/in/*.bin --key "$key" --format der --outdir sign-bench/out
+  run_timed sign-bench/batch.json "$FWPROV" --json -v sign sign-bench/in/*.bin --key "$key" --format der --outdir sign-bench/out
   read -r wall user sys <<<"$RUN_TIMES"
   local sign_cpu ours ossl
   sign_cpu=$(json_field sign-bench/batch.json sign cpu_seconds)
@@ -47,7 +47,7 @@ bench_batch rsa-3072 sign-bench/rsa.key.pem rsa3072
 head -c $((64 << 20)) /dev/urandom > sign-bench/big.bin
 cat sign-bench/big.bin >/dev/null  # page cache, as openssl speed's buffer is in memory
 sha_ossl=$(openssl speed -bytes 16384 -seconds 2 sha256 2>/dev/null | awk '/^sha256/ { v = $NF; sub(/k$/, "", v); printf "%.1f", v * 1000 / 1048576 }')
-run_timed sign-bench/big.json "$FWPROV" --json sign sign-bench/big.bin --key sign-bench/ec.key.pem --format der -o sign-bench/big.sig
+run_timed sign-bench/big.json "$FWPROV" --json -v sign sign-bench/big.bin --key sign-bench/ec.key.pem --format der -o sign-bench/big.sig
 read -r wall user sys <<<"$RUN_TIMES"
 hash_cpu=$(json_field sign-bench/big.json hash cpu_seconds)
 sha_ours=$(awk -v s="$hash_cpu" 'BEGIN { printf "%.1f", 64 / s }')
