@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/test.sh: install what is missing, build, run the whole suite through ctest, then the
-# same under AddressSanitizer + UndefinedBehaviorSanitizer. Non-zero exit on any failure.
+# same under AddressSanitizer + UndefinedBehaviorSanitizer, then the libFuzzer targets (tools/fuzz.sh).
+# Non-zero exit on any failure.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/tools/install-deps.sh"
@@ -16,3 +17,6 @@ bash "$root/tools/build.sh" "$root/build-asan" -DFWPROV_SANITIZE=ON -DFWPROV_BEN
 echo "== test (build-asan/)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir "$root/build-asan" --output-on-failure --parallel "$jobs" --label-exclude no-sanitize
+
+echo "== fuzz (build-fuzz/, libFuzzer + ASan/UBSan): each target over its corpus, then ${FWPROV_FUZZ_SECONDS:-10} s"
+bash "$root/tools/fuzz.sh" "${FWPROV_FUZZ_SECONDS:-10}"

@@ -203,6 +203,11 @@ void run_sign_precomputed(const SignCommandOptions& options, SignFormat format, 
 void run_sign(const SignCommandOptions& options, Context& context) {
   const SignFormat format = parse_format(options.format);
   const RsaScheme scheme = check_combinations(options, format);
+  // Inputs are hashed by streaming from their paths and outputs are named after them.
+  for (const auto& file : options.files) refuse_stdio(file, "FILE");
+  refuse_stdio(options.output, "-o/--output");
+  refuse_stdio(options.outdir, "--outdir");
+  for (const auto& key : options.keys) refuse_stdio(key, "--key");
   std::optional<OutputFolder> outdir;  // created when missing, removed again if the run fails
   if (!options.outdir.empty()) outdir.emplace(options.outdir);
   if (!options.signatures.empty()) {

@@ -43,7 +43,7 @@ void write_all(int fd, const std::filesystem::path& path, ByteView data) {
 // anonymous O_TMPFILE first and only a complete file gets the name; elsewhere the unique name
 // is created with O_EXCL (never someone else's file, never truncating one). Write-back is
 // started here and waited for in sync_files(), so many files are flushed in parallel.
-void create_temp(const std::filesystem::path& temp, ByteView data, FileMode mode) {
+void create_temp(const std::filesystem::path& temp, const std::filesystem::path& target, ByteView data, FileMode mode) {
   const mode_t perms = mode == FileMode::Secret ? 0600 : 0644;
   std::filesystem::path folder = temp.parent_path().empty() ? "." : temp.parent_path();
   bool anonymous = true;
@@ -51,23 +51,23 @@ void create_temp(const std::filesystem::path& temp, ByteView data, FileMode mode
   if (fd < 0) {
     anonymous = false;
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
-    if (fd < 0) throw_io_error(temp, "cannot create a temporary file");
+    if (fd < 0) throw_io_error(target, "cannot create");  // errors name the target, not our temporary name
   }
   try {
-    if (::fchmod(fd, perms) != 0) throw_io_error(temp, "cannot set mode");  // the umask may have narrowed it
-    write_all(fd, temp, data);
+    if (::fchmod(fd, perms) != 0) throw_io_error(target, "cannot set mode");  // the umask may have narrowed it
+    write_all(fd, target, data);
     ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);  // a hint; fsync below is what counts
     if (anonymous) {
       std::string proc = "/proc/self/fd/" + std::to_string(fd);
       if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0)
-        throw_io_error(temp, "cannot name the temporary file");
+        throw_io_error(target, "cannot create");
     }
   } catch (...) {
     ::close(fd);
     if (!anonymous) ::unlink(temp.c_str());
     throw;
   }
-  if (::close(fd) != 0) throw_io_error(temp, "write failed");
+  if (::close(fd) != 0) throw_io_error(target, "write failed");
 }
 
 // Only the files written and the folders they are in are synced, never whole file systems.
@@ -119,7 +119,7 @@ void OutputBatch::commit() {
     auto temp = unique_temp_path(file.path);
     guards.emplace_back(temp);
     temps_.push_back(temp);
-    create_temp(temp, file.data, file.mode);
+    create_temp(temp, file.path, file.data, file.mode);
   }
   for (const auto& temp : temps_) sync_file(temp, false);
   for (std::size_t i = 0; i < pending_.size(); ++i) {

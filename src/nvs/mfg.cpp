@@ -276,11 +276,16 @@ MfgDevice build_device(const MfgInput& input, const MfgOptions& options, std::si
   auto columns = value_columns_of_device(input, index, warnings);
 
   device.csv = "key,type,encoding,value\r\n";
+  std::vector<std::size_t> row_first_line;  // per config row: its first line in device.csv
+  std::size_t line = 2;
   for (std::size_t k = 0; k < input.config.size(); ++k) {
     // The config row as written (REPEAT removed), then the value or an empty field.
     std::vector<std::string> fields = input.config[k].fields;
     fields.push_back(input.config[k].is_namespace ? std::string() : values[columns[k]]);
-    device.csv += python_csv_row(fields);
+    std::string row = python_csv_row(fields);
+    row_first_line.push_back(line);
+    line += static_cast<std::size_t>(std::count(row.begin(), row.end(), '\n'));
+    device.csv += row;
   }
 
   BuildOptions build = options.build;
@@ -288,7 +293,22 @@ MfgDevice build_device(const MfgInput& input, const MfgOptions& options, std::si
   ImageBuilder builder(build);
   RowWriter writer(builder, RowOptions{options.base_dir, &warnings, [&cache](const std::filesystem::path& path) { return cache.read(path); }});
   // The image comes from the per-device CSV exactly as `nvs generate` would read it.
-  auto rows = parse_input_csv(device.csv, device.name + ".csv");
+  // The per-device CSV is never written: an error in it is reported where its bytes came from,
+  // the values file's row and column (or the config file's line for a namespace row).
+  std::vector<InputRow> rows;
+  try {
+    rows = parse_input_csv(device.csv, device.name + ".csv");
+  } catch (const Error& error) {
+    if (error.where().file != device.name + ".csv" || error.where().line < 2) throw;
+    auto after = std::upper_bound(row_first_line.begin(), row_first_line.end(), error.where().line);
+    if (after == row_first_line.begin()) throw;
+    std::size_t k = static_cast<std::size_t>(after - row_first_line.begin()) - 1;
+    if (input.config[k].is_namespace)
+      throw Error(error.kind(), SourceLocation{input.config_name, input.config[k].line}, error.message());
+    throw Error(error.kind(),
+                SourceLocation{input.values_name, input.device_lines[index], columns[k] + 1, input.header[columns[k]]},
+                error.message());
+  }
   bool aligned = rows.size() == input.config.size();
   for (std::size_t k = 0; k < rows.size(); ++k) {
     if (aligned) {

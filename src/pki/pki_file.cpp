@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <map>
+#include <optional>
 #include <memory>
 
 #include "fwprov/core/error.hpp"
@@ -65,15 +66,18 @@ Bytes block_as_pem(const PemBlock& block) {
 }
 
 // One DER value that must use every byte: trailing junk means the file is not what it seems.
-template <typename T, auto D2i>
-T* d2i_whole(ByteView der) {
+// With trailing bytes the parsed object is freed (it leaked before) and `used`, when given,
+// gets how many bytes the valid value took.
+template <typename T, auto D2i, auto Free>
+T* d2i_whole(ByteView der, std::size_t* used = nullptr) {
   const unsigned char* cursor = der.data();
   T* object = D2i(nullptr, &cursor, static_cast<long>(der.size()));
+  ERR_clear_error();
   if (object != nullptr && cursor != der.data() + der.size()) {
-    ERR_clear_error();
+    if (used != nullptr) *used = static_cast<std::size_t>(cursor - der.data());
+    Free(object);
     return nullptr;
   }
-  ERR_clear_error();
   return object;
 }
 
@@ -140,7 +144,7 @@ constexpr int kPublicSelection = OSSL_KEYMGMT_SELECT_PUBLIC_KEY | OSSL_KEYMGMT_S
 
 // The algorithm named inside a PKCS#8 PrivateKeyInfo, for "unsupported key type" messages.
 std::string pkcs8_algorithm(ByteView der) {
-  PKCS8_PRIV_KEY_INFO* info = d2i_whole<PKCS8_PRIV_KEY_INFO, d2i_PKCS8_PRIV_KEY_INFO>(der);
+  PKCS8_PRIV_KEY_INFO* info = d2i_whole<PKCS8_PRIV_KEY_INFO, d2i_PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>(der);
   if (info == nullptr) return {};
   const ASN1_OBJECT* algorithm = nullptr;
   PKCS8_pkey_get0(&algorithm, nullptr, nullptr, nullptr, info);
@@ -190,25 +194,54 @@ PkiFile csr_file(X509ReqPtr csr, Encoding encoding) {
   return file;
 }
 
+// A well-formed SubjectPublicKeyInfo OpenSSL would not load: an EC key whose point is not on
+// its curve is invalid input, not an unsupported type.
+[[noreturn]] void fail_public_key(ByteView spki_der, const std::string& origin) {
+  int algorithm = NID_undef;
+  if (X509_PUBKEY* spki = d2i_whole<X509_PUBKEY, d2i_X509_PUBKEY, X509_PUBKEY_free>(spki_der)) {
+    ASN1_OBJECT* oid = nullptr;
+    if (X509_PUBKEY_get0_param(&oid, nullptr, nullptr, nullptr, spki) == 1) algorithm = OBJ_obj2nid(oid);
+    X509_PUBKEY_free(spki);
+  }
+  if (algorithm == NID_X9_62_id_ecPublicKey)
+    fail(ErrorKind::Input, origin, "EC public key whose point is not valid (not on its curve, or a curve fwprov does not support)");
+  if (algorithm == NID_rsaEncryption) fail(ErrorKind::Input, origin, "RSA public key that is not valid (modulus or exponent)");
+  fail(ErrorKind::Crypto, origin, "public key of an unsupported type (supported: RSA, EC, Ed25519)");
+}
+
+// A DER structure that parses but does not use every byte: its name and where it ends.
+std::optional<std::pair<std::string, std::size_t>> valid_prefix(ByteView der) {
+  std::size_t used = 0;
+  if (d2i_whole<X509, d2i_X509, X509_free>(der, &used) == nullptr && used != 0) return std::make_pair(std::string("certificate"), used);
+  if (d2i_whole<X509_REQ, d2i_X509_REQ, X509_REQ_free>(der, &used) == nullptr && used != 0) return std::make_pair(std::string("CSR"), used);
+  if (d2i_whole<X509_SIG, d2i_X509_SIG, X509_SIG_free>(der, &used) == nullptr && used != 0)
+    return std::make_pair(std::string("encrypted private key"), used);
+  if (d2i_whole<PKCS8_PRIV_KEY_INFO, d2i_PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>(der, &used) == nullptr && used != 0)
+    return std::make_pair(std::string("PKCS#8 private key"), used);
+  if (d2i_whole<X509_PUBKEY, d2i_X509_PUBKEY, X509_PUBKEY_free>(der, &used) == nullptr && used != 0)
+    return std::make_pair(std::string("public key"), used);
+  return std::nullopt;
+}
+
 PkiFile read_der(ByteView der, const std::string& origin, const PassphraseSource& passphrase) {
   if (auto certificates = der_certificates(der); !certificates.empty())
     return certificate_file(std::move(certificates), Encoding::Der);
-  if (X509_REQ* csr = d2i_whole<X509_REQ, d2i_X509_REQ>(der)) return csr_file(X509ReqPtr(csr), Encoding::Der);
-  if (X509_SIG* encrypted = d2i_whole<X509_SIG, d2i_X509_SIG>(der)) {
+  if (X509_REQ* csr = d2i_whole<X509_REQ, d2i_X509_REQ, X509_REQ_free>(der)) return csr_file(X509ReqPtr(csr), Encoding::Der);
+  if (X509_SIG* encrypted = d2i_whole<X509_SIG, d2i_X509_SIG, X509_SIG_free>(der)) {
     X509_SIG_free(encrypted);
     return key_file(ObjectKind::PrivateKey, load_private_key(der, origin, passphrase), Encoding::Der, KeyStructure::EncryptedPkcs8, origin);
   }
-  if (PKCS8_PRIV_KEY_INFO* info = d2i_whole<PKCS8_PRIV_KEY_INFO, d2i_PKCS8_PRIV_KEY_INFO>(der)) {
+  if (PKCS8_PRIV_KEY_INFO* info = d2i_whole<PKCS8_PRIV_KEY_INFO, d2i_PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>(der)) {
     PKCS8_PRIV_KEY_INFO_free(info);
     return key_file(ObjectKind::PrivateKey, load_pkcs8(der, der, origin, passphrase), Encoding::Der, KeyStructure::Pkcs8, origin);
   }
   // The structure is checked with the ASN.1 parser first: OpenSSL's "SubjectPublicKeyInfo"
   // decoder also accepts a bare PKCS#1 RSAPublicKey, which would lose that distinction.
-  if (X509_PUBKEY* spki = d2i_whole<X509_PUBKEY, d2i_X509_PUBKEY>(der)) {
+  if (X509_PUBKEY* spki = d2i_whole<X509_PUBKEY, d2i_X509_PUBKEY, X509_PUBKEY_free>(der)) {
     X509_PUBKEY_free(spki);
     if (PkeyPtr key = decode_exact(der, "SubjectPublicKeyInfo", kPublicSelection))
       return key_file(ObjectKind::PublicKey, std::move(key), Encoding::Der, KeyStructure::SubjectPublicKeyInfo, origin);
-    fail(ErrorKind::Crypto, origin, "public key of an unsupported type (supported: RSA, EC, Ed25519)");
+    fail_public_key(der, origin);
   }
   if (PkeyPtr key = decode_exact(der, "type-specific", kPrivateSelection)) {
     KeyStructure structure = EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_EC ? KeyStructure::Sec1 : KeyStructure::Pkcs1;
@@ -216,6 +249,10 @@ PkiFile read_der(ByteView der, const std::string& origin, const PassphraseSource
   }
   if (PkeyPtr key = decode_exact(der, "type-specific", kPublicSelection))
     return key_file(ObjectKind::PublicKey, std::move(key), Encoding::Der, KeyStructure::Pkcs1Public, origin);
+  if (auto prefix = valid_prefix(der))
+    fail(ErrorKind::Input, origin,
+         "trailing bytes after a valid " + prefix->first + " (it ends at byte " + std::to_string(prefix->second) + " of " +
+             std::to_string(der.size()) + ")");
   fail(ErrorKind::Input, origin,
        "not a certificate, CSR, private key or public key (neither PEM nor any DER structure fwprov knows)");
 }
@@ -283,7 +320,7 @@ PkiFile read_pem(ByteView data, const std::string& origin, const PassphraseSourc
   if (!certificates.empty()) {
     std::vector<X509Ptr> parsed;
     for (std::size_t i = 0; i < certificates.size(); ++i) {
-      X509* cert = d2i_whole<X509, d2i_X509>(certificates[i]->body);
+      X509* cert = d2i_whole<X509, d2i_X509, X509_free>(certificates[i]->body);
       if (cert == nullptr)
         fail(ErrorKind::Input, origin, "certificate " + std::to_string(i + 1) + " is not a valid X.509 certificate");
       parsed.emplace_back(cert);
@@ -291,7 +328,7 @@ PkiFile read_pem(ByteView data, const std::string& origin, const PassphraseSourc
     return certificate_file(std::move(parsed), Encoding::Pem);
   }
   if (!csrs.empty()) {
-    X509_REQ* csr = d2i_whole<X509_REQ, d2i_X509_REQ>(csrs.front()->body);
+    X509_REQ* csr = d2i_whole<X509_REQ, d2i_X509_REQ, X509_REQ_free>(csrs.front()->body);
     if (csr == nullptr) fail(ErrorKind::Input, origin, "PEM CSR block is not a valid PKCS#10 request");
     return csr_file(X509ReqPtr(csr), Encoding::Pem);
   }
@@ -312,10 +349,10 @@ PkiFile read_pem(ByteView data, const std::string& origin, const PassphraseSourc
   bool pkcs1 = block.label == pem_label::kRsaPublicKey;
   PkeyPtr key = decode_exact(block.body, pkcs1 ? "type-specific" : "SubjectPublicKeyInfo", kPublicSelection);
   if (!key) {
-    X509_PUBKEY* spki = pkcs1 ? nullptr : d2i_whole<X509_PUBKEY, d2i_X509_PUBKEY>(block.body);
+    X509_PUBKEY* spki = pkcs1 ? nullptr : d2i_whole<X509_PUBKEY, d2i_X509_PUBKEY, X509_PUBKEY_free>(block.body);
     bool well_formed = spki != nullptr;
     X509_PUBKEY_free(spki);
-    if (well_formed) fail(ErrorKind::Crypto, origin, "public key of an unsupported type (supported: RSA, EC, Ed25519)");
+    if (well_formed) fail_public_key(block.body, origin);
     fail(ErrorKind::Input, origin, "PEM '" + block.label + "' block is not a valid public key");
   }
   return key_file(ObjectKind::PublicKey, std::move(key), Encoding::Pem, pkcs1 ? KeyStructure::Pkcs1Public : KeyStructure::SubjectPublicKeyInfo,
@@ -361,7 +398,7 @@ void require_supported_key_type(const EVP_PKEY* key, const std::string& origin) 
 std::optional<EncryptedKeyForm> encrypted_key_form(ByteView data) {
   if (data.empty()) return std::nullopt;
   if (!looks_like_pem(data)) {
-    X509_SIG* encrypted = d2i_whole<X509_SIG, d2i_X509_SIG>(data);
+    X509_SIG* encrypted = d2i_whole<X509_SIG, d2i_X509_SIG, X509_SIG_free>(data);
     if (encrypted == nullptr) return std::nullopt;
     X509_SIG_free(encrypted);
     return EncryptedKeyForm{Encoding::Der, KeyStructure::EncryptedPkcs8};

@@ -20,16 +20,30 @@ std::string upper(std::string text) {
   return text;
 }
 
+// The member `name` of an object when it is a string. Never operator[] on a const json: a
+// missing key is an assertion (debug) or undefined behaviour (release).
+std::optional<std::string> string_member(const json& object, const char* name) {
+  auto found = object.find(name);
+  if (found == object.end() || !found->is_string()) return std::nullopt;
+  return found->get<std::string>();
+}
+
+// Deeper than any job document; stops a hostile file from exhausting the stack.
+constexpr int kMaxDepth = 64;
+
 // Depth-first search for the first customCodeSigning object or sig-<hash>-<alg> member.
-std::optional<std::pair<std::string, std::string>> find_signature(const json& node, std::string& hash, std::string& algorithm) {
+std::optional<std::pair<std::string, std::string>> find_signature(const json& node, std::string& hash, std::string& algorithm,
+                                                                  int depth = 0) {
+  if (depth > kMaxDepth) return std::nullopt;
   if (node.is_object()) {
     if (auto custom = node.find("customCodeSigning"); custom != node.end() && custom->is_object()) {
-      const json& signature = (*custom)["signature"];
-      if (signature.is_object() && signature.contains("inlineDocument") && signature["inlineDocument"].is_string()) {
-        if (custom->contains("hashAlgorithm") && (*custom)["hashAlgorithm"].is_string()) hash = upper((*custom)["hashAlgorithm"]);
-        if (custom->contains("signatureAlgorithm") && (*custom)["signatureAlgorithm"].is_string())
-          algorithm = upper((*custom)["signatureAlgorithm"]);
-        return std::make_pair(std::string("customCodeSigning.signature.inlineDocument"), signature["inlineDocument"].get<std::string>());
+      auto signature = custom->find("signature");
+      if (signature != custom->end() && signature->is_object()) {
+        if (auto inline_document = string_member(*signature, "inlineDocument")) {
+          if (auto value = string_member(*custom, "hashAlgorithm")) hash = upper(*value);
+          if (auto value = string_member(*custom, "signatureAlgorithm")) algorithm = upper(*value);
+          return std::make_pair(std::string("customCodeSigning.signature.inlineDocument"), *inline_document);
+        }
       }
     }
     for (const auto& [key, value] : node.items()) {
@@ -44,10 +58,10 @@ std::optional<std::pair<std::string, std::string>> find_signature(const json& no
       }
     }
     for (const auto& [key, value] : node.items())
-      if (auto found = find_signature(value, hash, algorithm)) return found;
+      if (auto found = find_signature(value, hash, algorithm, depth + 1)) return found;
   } else if (node.is_array()) {
     for (const auto& value : node)
-      if (auto found = find_signature(value, hash, algorithm)) return found;
+      if (auto found = find_signature(value, hash, algorithm, depth + 1)) return found;
   }
   return std::nullopt;
 }

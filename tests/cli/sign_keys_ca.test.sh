@@ -30,8 +30,12 @@ expect_exit 0 "sign with an encrypted key (passphrase file)" -- "$FWPROV" sign "
 expect_exit 5 "encrypted key without passphrase" -- "$FWPROV" sign "$S/firmware.bin" --key enc.key.pem --format der -o fw2.sig
 expect_exit 5 "unset passphrase variable" -- "$FWPROV" keygen --type ec-p256 -o x.key.pem --passphrase-env FWPROV_NOT_SET_ANYWHERE
 expect_absent x.key.pem "keygen output after a passphrase error"
-expect_exit 2 "keygen refuses to overwrite" -- "$FWPROV" keygen --type ec-p256 -o enc.key.pem
-grep -q "ENCRYPTED" enc.key.pem && pass || fail "existing key was replaced"
+# One overwrite rule (docs/cli-contract.md): outputs are replaced, like openssl genpkey; --force
+# is still accepted.
+cp enc.key.pem enc-copy.key.pem
+expect_exit 0 "keygen replaces an existing key" -- "$FWPROV" keygen --type ec-p256 -o enc-copy.key.pem
+if grep -q "ENCRYPTED" enc-copy.key.pem; then fail "existing key was not replaced"; else pass; fi
+[ "$(stat -c %a enc-copy.key.pem)" = 600 ] && pass || fail "replaced key not 0600"
 expect_exit 0 "keygen --force" -- "$FWPROV" keygen --type ec-p256 -o force.key.pem
 expect_exit 0 "keygen --force replaces" -- "$FWPROV" keygen --type ec-p256 -o force.key.pem --force
 expect_exit 2 "keygen unknown type" -- "$FWPROV" keygen --type rsa-1024 -o weak.key.pem
