@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -292,8 +293,17 @@ std::optional<bool> Session::bool_attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUT
 }
 
 void Session::require_mechanism(CK_MECHANISM_TYPE mechanism, const std::string& purpose) const {
+  // The list, not only C_GetMechanismInfo: SoftHSM's slots.mechanisms filters the list but
+  // still answers the info query for a mechanism it then refuses in C_SignInit.
+  CK_FUNCTION_LIST* api = module_->api();
+  CK_ULONG count = 0;
+  check(api->C_GetMechanismList(token_.slot, nullptr, &count), "C_GetMechanismList", origin_);
+  std::vector<CK_MECHANISM_TYPE> offered(count);
+  if (count > 0) check(api->C_GetMechanismList(token_.slot, offered.data(), &count), "C_GetMechanismList", origin_);
+  offered.resize(count);
   CK_MECHANISM_INFO info{};
-  CK_RV rv = module_->api()->C_GetMechanismInfo(token_.slot, mechanism, &info);
+  bool listed = std::find(offered.begin(), offered.end(), mechanism) != offered.end();
+  CK_RV rv = listed ? api->C_GetMechanismInfo(token_.slot, mechanism, &info) : CKR_MECHANISM_INVALID;
   if (rv == CKR_MECHANISM_INVALID || (rv == CKR_OK && (info.flags & CKF_SIGN) == 0))
     module_fail(origin_, "token '" + token_.label() + "' does not offer " + mechanism_name(mechanism) + " for signing, needed for " + purpose);
   check(rv, "C_GetMechanismInfo", origin_);
@@ -303,6 +313,8 @@ Bytes Session::sign(CK_OBJECT_HANDLE key, CK_MECHANISM mechanism, ByteView input
   CK_FUNCTION_LIST* api = module_->api();
   const std::string name = mechanism_name(mechanism.mechanism);
   CK_RV rv = api->C_SignInit(handle_, &mechanism, key);
+  if (rv == CKR_MECHANISM_INVALID || rv == CKR_KEY_TYPE_INCONSISTENT || rv == CKR_KEY_FUNCTION_NOT_PERMITTED)
+    module_fail(origin_, "the token refuses " + name + " with this key (" + rv_name(rv) + ")");
   if (rv != CKR_OK) module_fail(origin_, "C_SignInit with " + name + " failed: " + rv_name(rv));
   Bytes signature(expected_size + 16);
   CK_ULONG length = signature.size();

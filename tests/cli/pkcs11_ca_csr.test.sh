@@ -46,7 +46,9 @@ if command -v pkcs11-tool >/dev/null; then
     --id 02 --label rsa3072 >/dev/null 2>&1 || fail "pkcs11-tool --write-object"
   expect_exit 0 "ca issue with the token's certificate" -- "$FWPROV" ca issue --ca-key "$(uri rsa3072)" --csr "$WORK/device.csr" -o "$WORK/from-token.crt"
   if openssl verify -CAfile "$WORK/ca-rsa3072.pem" "$WORK/from-token.crt" >/dev/null 2>&1; then pass; else fail "certificate issued with the token's CA certificate"; fi
-  expect_exit 0 "verify --cert pkcs11: (certificate object)" -- "$FWPROV" verify "$WORK/from-token.crt" --sig /dev/null --cert "pkcs11:token=fwprov-test;id=%02;type=cert" 2>/dev/null
+  expect_exit 0 "sign with rsa3072 for verify --cert" -- "$FWPROV" sign "$GOLDEN/sign/firmware.bin" --key "$(uri rsa3072)" --format der -o "$WORK/fw.sig"
+  expect_exit 0 "verify --cert pkcs11: (certificate object)" -- "$FWPROV" verify "$GOLDEN/sign/firmware.bin" --sig "$WORK/fw.sig" --cert "pkcs11:token=fwprov-test;id=%02;type=cert"
+  expect_exit 7 "verify --cert pkcs11: with another file" -- "$FWPROV" verify "$WORK/device.csr" --sig "$WORK/fw.sig" --cert "pkcs11:token=fwprov-test;id=%02;type=cert"
   "$FWPROV" keys list --pkcs11-module "$MODULE" --token fwprov-test >"$WORK/list.txt"
   expect_grep "cert RSA-3072 .*CN *= *Factory CA rsa3072.*type=cert" "$WORK/list.txt" "keys list shows the certificate"
 else
