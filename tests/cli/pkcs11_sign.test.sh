@@ -55,6 +55,10 @@ expect_same_file "$WORK/golden-aws.sig" "$GOLDEN/sign/aws/rsa2048_firmware/signa
 expect_exit 0 "esp-sbv1 from the token" -- "$FWPROV" sign "$FW" --key "$(uri ec_p256)" --format esp-sbv1 -o "$WORK/sbv1.bin"
 expect_exit 0 "esp-sbv1 token block verifies" -- "$FWPROV" verify "$WORK/sbv1.bin" --format esp-sbv1 --pubkey "$KEYS/ec_p256_pub.pem"
 if cmp -s -n "$(stat -c %s "$FW")" "$WORK/sbv1.bin" "$FW"; then pass; else fail "esp-sbv1 keeps the image"; fi
+for name in rsa2048 ec_p384; do
+  expect_exit 5 "esp-sbv1 refuses the token's $name" -- "$FWPROV" sign "$FW" --key "$(uri "$name")" --format esp-sbv1 -o "$WORK/sbv1-$name.bin"
+  expect_absent "$WORK/sbv1-$name.bin" "refused esp-sbv1 $name writes nothing"
+done
 
 # Secure boot v2: RSA-3072 (PSS), P-256, P-384 blocks verify like the file key's, same key digest.
 for name in rsa3072 ec_p256 ec_p384; do
