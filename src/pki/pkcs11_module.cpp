@@ -118,7 +118,8 @@ std::shared_ptr<Module> Module::load(const std::string& path, const std::string&
   std::lock_guard lock(modules_mutex());
   if (auto existing = loaded_modules()[path].lock()) return existing;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
+  // A bare file name is left to the loader's search path (as dlopen does); a path must exist.
+  if (path.find('/') != std::string::npos && !std::filesystem::is_regular_file(path, ec))
     module_fail(origin, "PKCS#11 module " + path + " not found (check module-path, --pkcs11-module or FWPROV_PKCS11_MODULE)");
   std::shared_ptr<Module> module(new Module());
   module->path_ = path;
