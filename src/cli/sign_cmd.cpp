@@ -392,7 +392,7 @@ void setup_sign(CLI::App& app, Context& context) {
                       "aws-ota: certificateChain.certificateName, the code-signing certificate's path/label on the device")
       ->capture_default_str();
   options->key_options.add_to(command, "of an encrypted key");
-  options->key_options.add_hsm_config_to(command);
+  options->key_options.add_hsm_config_to(command, "one more key");
   command->footer(
       "Examples:\n"
       "  fwprov sign firmware.bin --key csk.key.pem --cert csk.crt.pem --format aws-ota\n"

@@ -36,9 +36,9 @@ void KeyOptions::add_token_options_to(CLI::App* command) {
   by_env->excludes(by_file);
 }
 
-void KeyOptions::add_hsm_config_to(CLI::App* command) {
+void KeyOptions::add_hsm_config_to(CLI::App* command, const std::string& use) {
   command->add_option("--hsm-config", hsm_config,
-                      "espsecure HSM config (INI [hsm_config]: pkcs11_lib, slot, label, label_pubkey, credentials): one more key")
+                      "espsecure HSM config (INI [hsm_config]: pkcs11_lib, slot, label, label_pubkey, credentials): " + use)
       ->type_name("FILE");
 }
 

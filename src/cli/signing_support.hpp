@@ -33,8 +33,8 @@ struct KeyOptions {
   void add_to(CLI::App* command, const std::string& what);
   // Only the token options (commands that read public keys).
   void add_token_options_to(CLI::App* command);
-  // espsecure's --hsm-config FILE, one more key.
-  void add_hsm_config_to(CLI::App* command);
+  // espsecure's --hsm-config FILE; `use` says what the command does with its key.
+  void add_hsm_config_to(CLI::App* command, const std::string& use);
   pki::KeySource source(Warnings* warnings) const;
   // The key at a path or a pkcs11: URI; a pin-value warning goes to the user.
   pki::PrivateKey load(const std::string& path_or_uri, Context& context) const;
