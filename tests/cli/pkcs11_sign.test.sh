@@ -86,6 +86,43 @@ if openssl pkeyutl -verify -pubin -inkey "$KEYS/rsa3072_pub.pem" -in "$WORK/pss.
      -pkeyopt digest:sha256 -pkeyopt rsa_padding_mode:pss -pkeyopt rsa_pss_saltlen:32 -pkeyopt rsa_mgf1_md:sha256 >/dev/null 2>&1; then
   pass; else fail "esp-sbv2 RSA-3072 token block: openssl rejects the PSS signature"; fi
 
+# ECDSA blocks (v2) and the v1 trailer also pass openssl: r and s (little-endian in v2 blocks,
+# big-endian in the v1 trailer) re-encoded as DER, checked against the stored digest.
+ecdsa_verifies() {  # ecdsa_verifies FILE LAYOUT PUB: openssl's verdict on the stored signature
+  python3 - "$1" "$2" "$WORK/ec.digest" "$WORK/ec.sig" <<'PY'
+import hashlib, sys
+data = open(sys.argv[1], "rb").read()
+def der_int(b):
+    b = b.lstrip(b"\0") or b"\0"
+    if b[0] & 0x80: b = b"\0" + b
+    return b"\x02" + bytes([len(b)]) + b
+def der_sig(r, s):
+    body = der_int(r) + der_int(s)
+    return b"\x30" + (bytes([len(body)]) if len(body) < 128 else b"\x81" + bytes([len(body)])) + body
+layout = sys.argv[2]
+if layout == "v1":
+    image, r, s = data[:-68], data[-64:-32], data[-32:]
+    digest = hashlib.sha256(image).digest()
+else:
+    block = data[-4096:][:1216]
+    n = 48 if layout == "v2-p384" else 32
+    digest = block[4:4 + n]
+    r_at = 4 + n + 1 + 2 * n if n == 48 else 4 + n + 1 + 64
+    r, s = block[r_at:r_at + n][::-1], block[r_at + n:r_at + 2 * n][::-1]
+    assert digest == (hashlib.sha384 if n == 48 else hashlib.sha256)(data[:-4096]).digest()
+open(sys.argv[3], "wb").write(digest)
+open(sys.argv[4], "wb").write(der_sig(r, s))
+PY
+  openssl pkeyutl -verify -pubin -inkey "$3" -in "$WORK/ec.digest" -sigfile "$WORK/ec.sig" >/dev/null 2>&1
+}
+if ecdsa_verifies "$WORK/sbv2-tok-ec_p256.bin" v2-p256 "$KEYS/ec_p256_pub.pem"; then pass; else fail "esp-sbv2 P-256 token block: openssl rejects it"; fi
+if ecdsa_verifies "$WORK/sbv2-tok-ec_p384.bin" v2-p384 "$KEYS/ec_p384_pub.pem"; then pass; else fail "esp-sbv2 P-384 token block: openssl rejects it"; fi
+if ecdsa_verifies "$WORK/sbv1.bin" v1 "$KEYS/ec_p256_pub.pem"; then pass; else fail "esp-sbv1 token trailer: openssl rejects it"; fi
+if ecdsa_verifies "$WORK/sbv2-file-ec_p256.bin" v2-p256 "$KEYS/ec_p256_pub.pem"; then pass; else fail "control: file-key P-256 block rejected by the extraction"; fi
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null | openssl pkey -pubout -out "$WORK/other_pub.pem"
+if ecdsa_verifies "$WORK/sbv2-tok-ec_p256.bin" v2-p256 "$WORK/other_pub.pem" || ecdsa_verifies "$WORK/sbv1.bin" v1 "$WORK/other_pub.pem"; then
+  fail "control: a signature verifies with another key"; else pass; fi
+
 # Three keys in one sector: two from the token, one from a file.
 expect_exit 0 "esp-sbv2 three keys (token, file, token)" -- "$FWPROV" sign "$FW" --key "$(uri rsa3072)" --key "$KEYS/rsa3072_b.pem" \
   --key "$(uri ec_p256)" --format esp-sbv2 -o "$WORK/sbv2-three.bin"
