@@ -92,4 +92,10 @@ expect_key_error 5 "csr with a wrong PIN" "CKR_PIN_INCORRECT" -- \
 expect_key_error 2 "ca issue without --ca-cert and no certificate in the token" "--ca-cert.*is required" -- \
   "$FWPROV" ca issue --ca-key "$(uri rsa3072)" --csr "$KEYS/../keys/csk_ec_p256_cert.pem" -o "$OUT"
 
+# Two tokens and a URI that names neither: ambiguous, exit 5 (no silent first pick).
+softhsm2-util --init-token --free --label second --so-pin 12345678 --pin 1234 >/dev/null || fail "second token"
+expect_key_error 5 "two matching tokens" "2 tokens match \\(('fwprov-test', 'second'|'second', 'fwprov-test')\\)" -- \
+  "$FWPROV" sign "$FW" --key "pkcs11:object=rsa2048?pin-source=file:$PIN_FILE" --format der -o "$OUT"
+expect_exit 0 "token= picks one of two" -- "$FWPROV" sign "$FW" --key "$(uri rsa2048)" --format der -o "$OUT"
+
 finish
