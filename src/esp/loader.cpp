@@ -61,6 +61,7 @@ Loader::Reply Loader::command(const std::string& what, std::uint8_t opcode, Byte
   if (timeout.count() == 0) timeout = options_.command_timeout;
   std::string last_problem;
   bool only_timeouts = true;
+  int rejected = 0;  // "invalid message" answers: an unsupported command, or a frame the link corrupted
   for (int attempt = 1; attempt <= options_.attempts; ++attempt) {
     auto reply = exchange(opcode, data, checksum, timeout);
     if (!reply) {
@@ -74,9 +75,14 @@ Loader::Reply Loader::command(const std::string& what, std::uint8_t opcode, Byte
       bool unsupported = (personality_ == Personality::Rom && reply->status.code == rom_error::InvalidMessage) ||
                          (personality_ == Personality::Stub && (reply->status.code == stub_error::InvalidCommand ||
                                                                 reply->status.code == stub_error::NotImplemented));
-      if (unsupported)
-        throw Error(ErrorKind::Device, fmt::format("{}: the {} does not support this command ({})", what,
-                                                   personality_ == Personality::Rom ? "ROM loader" : "stub", last_problem));
+      // A corrupted request gets the same answer as an unsupported one: retried like any
+      // failure, and called unsupported only when every attempt was refused that way.
+      if (unsupported && ++rejected == options_.attempts)
+        throw Error(ErrorKind::Device, fmt::format("{}: the {} does not support this command ({}, on all {} attempts)", what,
+                                                   personality_ == Personality::Rom ? "ROM loader" : "stub", last_problem,
+                                                   options_.attempts));
+      if (unsupported) last_problem += " (a corrupted frame on the link, or a command the loader does not support)";
+      link_.flush_input();
       continue;
     }
     if (reply->response.data.size() < payload_size + status_length(personality_)) {
