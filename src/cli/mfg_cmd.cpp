@@ -125,7 +125,7 @@ void setup_mfg(CLI::App& app, Context& context) {
   generate->add_option("--outdir", args->outdir, "Folder that gets bin/, csv/ (and keys/); created when missing, removed again if the run fails (default: current folder)");
   generate->add_option("--fileid", args->fileid, "Values column whose value names each device's files (default: row number 1, 2, ...)");
   generate->add_option("--prefix_num", args->prefix_num, "START DIGITS: add a counter START, START+1, ... zero-padded to DIGITS to the names")->expected(2);
-  generate->add_option("--inputkey,--input-key", args->inputkey, "Encrypt every image with this key file");
+  generate->add_option("--input-key,--inputkey", args->inputkey, "Encrypt every image with this key file");
   generate->add_flag("--keygen", args->keygen, "Encrypt every image with its own random keys, written to <outdir>/keys/keys-<name>.bin");
   generate->add_option("--jobs,-j", args->jobs, "Devices built in parallel (default: number of cores)");
   generate->add_option("--base-dir", args->base_dir, "Resolve relative paths of file values against this folder (default: current folder)");

@@ -98,9 +98,9 @@ void run_generate(Context& context, const GenerateArgs& args, bool encrypt) {
 
   std::optional<fs::path> new_key_file;
   if (encrypt) {
-    if (args.keygen == !args.inputkey.empty()) throw Error(ErrorKind::Usage, "give exactly one of --inputkey KEYS.bin or --keygen");
+    if (args.keygen == !args.inputkey.empty()) throw Error(ErrorKind::Usage, "give exactly one of --input-key KEYS.bin or --keygen");
     if (!args.keygen && (!args.keyfile.empty() || args.key_protect_hmac))
-      throw Error(ErrorKind::Usage, "--keyfile and --key_protect_hmac go with --keygen, not --inputkey");
+      throw Error(ErrorKind::Usage, "--keyfile and --key_protect_hmac go with --keygen, not --input-key");
     if (args.keygen) {
       options.build.keys = keys_for_generate_key(args.key_protect_hmac, args.kp_hmac_inputkey);
       new_key_file = key_file_path(args.outdir, args.keyfile);
@@ -170,7 +170,7 @@ struct ImageToRead {
   Bytes copy;
 
   ImageToRead(const std::string& path, const std::string& inputkey, Warnings* warnings) {
-    refuse_stdio(inputkey, "--inputkey");
+    refuse_stdio(inputkey, "--input-key");
     if (is_stdio(path)) {
       copy = read_input(path);
     } else {
@@ -254,7 +254,7 @@ void refuse_if_encrypted(const nvs::DecodedImage& decoded, const std::string& pa
   if (!inputkey.empty() || !decoded.entries.empty() || !decoded.unknown_entries.empty() || decoded.bad_entry_crcs == 0) return;
   throw Error(ErrorKind::Input, SourceLocation{path},
               fmt::format("looks encrypted: none of its {} entries passes its CRC check", decoded.bad_entry_crcs),
-              "give --inputkey KEYS.bin (the key file the image was encrypted with)");
+              "give --input-key KEYS.bin (the key file the image was encrypted with)");
 }
 
 std::string problem_text(const nvs::Problem& problem) {
@@ -309,7 +309,7 @@ void run_decode(Context& context, const DecodeArgs& args) {
     if (is_stdio(csv_output)) write_output(context, csv_output, to_bytes(exported.csv), "csv");
     if (extract_dir) extract_dir->keep();
     if (context.options.json) context.out.document({{"image", json_safe_text(args.image)}, {"csv", csv_output}, {"blob_files", exported.files.size()}});
-    else if (!is_stdio(csv_output)) context.out.note(fmt::format("wrote {} ({} blob files)", csv_output, exported.files.size()));
+    else if (!is_stdio(csv_output)) context.out.result(fmt::format("wrote {} ({} blob files)", csv_output, exported.files.size()));
     return;
   }
 
@@ -402,7 +402,7 @@ void setup_nvs(CLI::App& app, Context& context) {
   auto encrypt_args = std::make_shared<GenerateArgs>();
   auto* encrypt = nvs->add_subcommand("encrypt", "Build an XTS-AES encrypted NVS image (keys from --inputkey or new with --keygen)");
   add_generate_options(encrypt, *encrypt_args);
-  encrypt->add_option("--inputkey", encrypt_args->inputkey, "Key file to encrypt with (64 key bytes; the reference's 4096-byte format)");
+  encrypt->add_option("--input-key,--inputkey", encrypt_args->inputkey, "Key file to encrypt with (64 key bytes; the reference's 4096-byte format)");
   encrypt->add_flag("--keygen", encrypt_args->keygen, "Make new random keys and write them to <outdir>/keys/");
   encrypt->add_option("--keyfile", encrypt_args->keyfile, "Name of the key file --keygen writes (default keys-<date>.bin)");
   encrypt->add_flag("--key_protect_hmac", encrypt_args->key_protect_hmac, "With --keygen: derive the keys from an HMAC key (HMAC key protection scheme)");
@@ -460,7 +460,7 @@ void setup_nvs(CLI::App& app, Context& context) {
   auto decode_args = std::make_shared<DecodeArgs>();
   auto* decode = nvs->add_subcommand("decode", "Show every namespace and value of an image (--json), or write a CSV that regenerates it (--csv)");
   decode->add_option("IMAGE", decode_args->image, "NVS image")->required()->type_name("");
-  decode->add_option("--inputkey", decode_args->inputkey, "Key file, for encrypted images");
+  decode->add_option("--input-key,--inputkey", decode_args->inputkey, "Key file, for encrypted images");
   decode->add_flag("--csv", decode_args->csv, "Print a key,type,encoding,value CSV that `nvs generate` turns back into the same image");
   decode->add_option("-o,--output", decode_args->output, "With --csv: write the CSV to this file instead of stdout (- is stdout)");
   decode->add_option("--extract-dir", decode_args->extract_dir, "With --csv: write blobs to files in this folder and reference them as file rows");
@@ -472,7 +472,7 @@ void setup_nvs(CLI::App& app, Context& context) {
   auto check_args = std::make_shared<std::pair<std::string, std::string>>();
   auto* check = nvs->add_subcommand("check", "Verify CRCs, bitmaps, blob chunks and keys; exit 7 when anything is wrong");
   check->add_option("IMAGE", check_args->first, "NVS image")->required()->type_name("");
-  check->add_option("--inputkey", check_args->second, "Key file, for encrypted images");
+  check->add_option("--input-key,--inputkey", check_args->second, "Key file, for encrypted images");
   check->footer("Example: fwprov nvs check storage.bin || echo damaged");
   check->callback([&context, check_args] { run_check(context, check_args->first, check_args->second); });
 }

@@ -47,7 +47,7 @@ nvs)
     # Without the key the image is recognised as encrypted, not listed as CRC damage (issue 11).
     expect_exit 3 "$name: check without the key" -- "$FWPROV" nvs check "$dir/expected.bin"
     expect_grep "looks encrypted" "$WORK/err" "$name: says the image looks encrypted"
-    expect_grep "inputkey" "$WORK/err" "$name: says to give --inputkey"
+    expect_grep "input-key" "$WORK/err" "$name: says to give --input-key"
   fi
   ;;
 nvs-errors)
