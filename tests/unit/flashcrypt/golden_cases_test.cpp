@@ -25,7 +25,7 @@ TEST_CASE("golden flash-encrypt cases: exact bytes and round trip", "[flashcrypt
     FlashCryptRequest request;
     request.direction = args["operation"] == "encrypt-flash-data" ? Direction::Encrypt : Direction::Decrypt;
     request.address = args["address"].get<std::uint64_t>();
-    if (args.contains("flash_crypt_conf")) request.flash_crypt_conf = args["flash_crypt_conf"].get<std::uint32_t>();
+    if (args.contains("flash_crypt_conf") && args["flash_crypt_conf"].is_number()) request.flash_crypt_conf = args["flash_crypt_conf"].get<std::uint32_t>();
     const Bytes input = read_file(entry.path() / "input.bin");
     const Bytes expected = read_file(entry.path() / "expected.bin");
     const auto result = transform_flash(input, key, request);
