@@ -1,5 +1,8 @@
 #include "aes_ecb.hpp"
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
 #include <climits>
 #include <string>
 
@@ -26,11 +29,13 @@ const char* ecb_name(std::size_t key_bytes) {
 AesEcb::AesEcb(ByteView key, bool forward) : forward_(forward ? 1 : 0) {
   cipher_ = EVP_CIPHER_fetch(nullptr, ecb_name(key.size()), nullptr);
   ctx_ = EVP_CIPHER_CTX_new();
-  if (cipher_ == nullptr || ctx_ == nullptr) {
+  rekeyed_ctx_ = EVP_CIPHER_CTX_new();
+  if (cipher_ == nullptr || ctx_ == nullptr || rekeyed_ctx_ == nullptr) {
     release();
     aes_failed("no AES-ECB implementation");
   }
-  if (EVP_CipherInit_ex2(ctx_, cipher_, key.data(), nullptr, forward_, nullptr) != 1 || EVP_CIPHER_CTX_set_padding(ctx_, 0) != 1) {
+  if (EVP_CipherInit_ex2(ctx_, cipher_, key.data(), nullptr, forward_, nullptr) != 1 || EVP_CIPHER_CTX_set_padding(ctx_, 0) != 1 ||
+      EVP_CipherInit_ex2(rekeyed_ctx_, cipher_, key.data(), nullptr, forward_, nullptr) != 1) {
     release();
     aes_failed("key setup");
   }
@@ -40,13 +45,29 @@ AesEcb::~AesEcb() { release(); }
 
 void AesEcb::release() noexcept {
   EVP_CIPHER_CTX_free(ctx_);  // also cleanses the key schedule
+  EVP_CIPHER_CTX_free(rekeyed_ctx_);
   EVP_CIPHER_free(cipher_);
   ctx_ = nullptr;
+  rekeyed_ctx_ = nullptr;
   cipher_ = nullptr;
 }
 
-void AesEcb::rekey(const std::uint8_t* key) {
-  if (EVP_CipherInit_ex2(ctx_, nullptr, key, nullptr, forward_, nullptr) != 1) aes_failed("key setup");
+// A context with padding switched off re-applies that setting (an OSSL_PARAM round trip)
+// on every key change, a third of the cost of a key change. So this context keeps EVP's
+// default padding, which never adds bytes without EVP_CipherFinal (never called here); in
+// the inverse direction it holds the last block back for the padding check, so one spare
+// block is fed after the data and simply dropped by the next key change.
+void AesEcb::run_with_key(const std::uint8_t* key, std::uint8_t* data, std::size_t bytes) {
+  if (bytes > kMaxRekeyedRun || bytes % 16 != 0) throw Error(ErrorKind::Internal, "run_with_key: bad length");
+  std::uint8_t buffer[kMaxRekeyedRun + 16] = {};
+  std::copy(data, data + bytes, buffer);
+  const int fed = static_cast<int>(bytes + (forward_ != 0 ? 0 : 16));
+  int written = 0;
+  if (EVP_CipherInit_ex2(rekeyed_ctx_, nullptr, key, nullptr, forward_, nullptr) != 1 ||
+      EVP_CipherUpdate(rekeyed_ctx_, buffer, &written, buffer, fed) != 1 || static_cast<std::size_t>(written) != bytes)
+    aes_failed("key change");
+  std::copy(buffer, buffer + bytes, data);
+  OPENSSL_cleanse(buffer, sizeof buffer);
 }
 
 void AesEcb::run(const std::uint8_t* in, std::uint8_t* out, std::size_t bytes) {

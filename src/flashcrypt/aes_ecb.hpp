@@ -19,15 +19,18 @@ class AesEcb {
   AesEcb(const AesEcb&) = delete;
   AesEcb& operator=(const AesEcb&) = delete;
 
-  // Same key size and direction, new key: the ESP32 scheme changes key every 32 bytes.
-  void rekey(const std::uint8_t* key);
   // In place is allowed; bytes is a multiple of 16.
   void run(const std::uint8_t* in, std::uint8_t* out, std::size_t bytes);
+  // New key (same size and direction), then up to kMaxRekeyedRun bytes in place: the ESP32
+  // scheme changes key every 32 bytes, so this is its inner loop.
+  static constexpr std::size_t kMaxRekeyedRun = 32;
+  void run_with_key(const std::uint8_t* key, std::uint8_t* data, std::size_t bytes);
 
  private:
   void release() noexcept;
   EVP_CIPHER* cipher_ = nullptr;
   EVP_CIPHER_CTX* ctx_ = nullptr;
+  EVP_CIPHER_CTX* rekeyed_ctx_ = nullptr;  // padding left on: see run_with_key
   int forward_;
 };
 

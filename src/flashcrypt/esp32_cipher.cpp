@@ -4,6 +4,8 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "aes_ecb.hpp"
 #include "block_ciphers.hpp"
@@ -11,8 +13,16 @@
 namespace fwprov::flashcrypt {
 
 void reverse_each_block(Bytes& blocks) {
-  for (std::size_t i = 0; i + kFlashCryptBlock <= blocks.size(); i += kFlashCryptBlock)
-    std::reverse(blocks.begin() + static_cast<std::ptrdiff_t>(i), blocks.begin() + static_cast<std::ptrdiff_t>(i + kFlashCryptBlock));
+  for (std::size_t i = 0; i + kFlashCryptBlock <= blocks.size(); i += kFlashCryptBlock) {
+    std::uint64_t low;
+    std::uint64_t high;
+    std::memcpy(&low, blocks.data() + i, 8);
+    std::memcpy(&high, blocks.data() + i + 8, 8);
+    low = __builtin_bswap64(low);
+    high = __builtin_bswap64(high);
+    std::memcpy(blocks.data() + i, &high, 8);
+    std::memcpy(blocks.data() + i + 8, &low, 8);
+  }
 }
 
 void esp32_transform(Bytes& blocks, ByteView key32, std::uint64_t address, std::uint32_t flash_crypt_conf, Direction direction) {
@@ -22,17 +32,18 @@ void esp32_transform(Bytes& blocks, ByteView key32, std::uint64_t address, std::
   if (flash_crypt_conf == 0) {
     aes.run(blocks.data(), blocks.data(), blocks.size());  // no tweak: one key for everything
   } else {
+    Esp32RegionKeys keys(key32, flash_crypt_conf);
+    std::array<std::uint8_t, 32> block_key{};
     std::size_t pos = 0;
     while (pos < blocks.size()) {
       const std::uint64_t offset = address + pos;
       const std::size_t in_region = static_cast<std::size_t>(kRegion - offset % kRegion);
       const std::size_t n = std::min(in_region, blocks.size() - pos);
-      auto block_key = esp32_block_key(key32, offset, flash_crypt_conf);
-      aes.rekey(block_key.data());
-      OPENSSL_cleanse(block_key.data(), block_key.size());
-      aes.run(blocks.data() + pos, blocks.data() + pos, n);
+      keys.key_for(offset, block_key.data());
+      aes.run_with_key(block_key.data(), blocks.data() + pos, n);
       pos += n;
     }
+    OPENSSL_cleanse(block_key.data(), block_key.size());
   }
   reverse_each_block(blocks);
 }

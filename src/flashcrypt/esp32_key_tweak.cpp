@@ -2,10 +2,14 @@
 // which key bits each FLASH_CRYPT_CONFIG bit unlocks (docs/encrypt.md, "ESP32 key tweak").
 #include <fmt/core.h>
 
+#include <openssl/crypto.h>
+
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "fwprov/core/error.hpp"
+#include "block_ciphers.hpp"
 #include "fwprov/flashcrypt/flash_crypt.hpp"
 
 namespace fwprov::flashcrypt {
@@ -56,23 +60,41 @@ constexpr TweakTables kTweakTables = make_tweak_tables();
 
 }  // namespace
 
-std::array<std::uint8_t, 32> esp32_block_key(ByteView key32, std::uint64_t offset, std::uint32_t flash_crypt_conf) {
-  if (key32.size() != 32) throw Error(ErrorKind::Internal, "ESP32 block key needs a 32-byte key");
-  if (offset >= kEsp32FlashLimit)
-    throw Error(ErrorKind::Usage, fmt::format("offset 0x{:x} is past ESP32's 16 MB flash address space", offset));
-  Key256 tweak{};
-  for (int bit = kLowOffsetBit; bit <= kHighOffsetBit; ++bit) {
-    if ((offset >> bit & 1U) == 0) continue;
-    const Key256& mask = kTweakTables.offset_bit_masks[static_cast<std::size_t>(bit - kLowOffsetBit)];
-    for (std::size_t i = 0; i < tweak.size(); ++i) tweak[i] ^= mask[i];
-  }
-  Key256 unlocked{};
+static std::array<std::uint64_t, 4> words_of(const std::uint8_t* bytes) {
+  std::array<std::uint64_t, 4> words;
+  std::memcpy(words.data(), bytes, 32);
+  return words;
+}
+
+Esp32RegionKeys::Esp32RegionKeys(ByteView key32, std::uint32_t flash_crypt_conf) : key_(words_of(key32.data())) {
   for (std::size_t g = 0; g < 4; ++g) {
     if ((flash_crypt_conf >> g & 1U) == 0) continue;
-    for (std::size_t i = 0; i < unlocked.size(); ++i) unlocked[i] |= kTweakTables.group_masks[g][i];
+    const auto group = words_of(kTweakTables.group_masks[g].data());
+    for (std::size_t i = 0; i < 4; ++i) unlocked_[i] |= group[i];
   }
-  Key256 block_key{};
-  for (std::size_t i = 0; i < block_key.size(); ++i) block_key[i] = static_cast<std::uint8_t>(key32[i] ^ (tweak[i] & unlocked[i]));
+}
+
+Esp32RegionKeys::~Esp32RegionKeys() { OPENSSL_cleanse(key_.data(), sizeof key_); }
+
+void Esp32RegionKeys::key_for(std::uint64_t offset, std::uint8_t* out) {
+  if (offset >= kEsp32FlashLimit)
+    throw Error(ErrorKind::Usage, fmt::format("offset 0x{:x} is past ESP32's 16 MB flash address space", offset));
+  const std::uint64_t index = offset >> kLowOffsetBit;
+  for (std::uint64_t flipped = index ^ region_index_; flipped != 0; flipped &= flipped - 1) {
+    const auto mask = words_of(kTweakTables.offset_bit_masks[static_cast<std::size_t>(__builtin_ctzll(flipped))].data());
+    for (std::size_t i = 0; i < 4; ++i) tweak_[i] ^= mask[i];
+  }
+  region_index_ = index;
+  Words block_key;
+  for (std::size_t i = 0; i < 4; ++i) block_key[i] = key_[i] ^ (tweak_[i] & unlocked_[i]);
+  std::memcpy(out, block_key.data(), 32);
+  OPENSSL_cleanse(block_key.data(), sizeof block_key);
+}
+
+std::array<std::uint8_t, 32> esp32_block_key(ByteView key32, std::uint64_t offset, std::uint32_t flash_crypt_conf) {
+  if (key32.size() != 32) throw Error(ErrorKind::Internal, "ESP32 block key needs a 32-byte key");
+  std::array<std::uint8_t, 32> block_key{};
+  Esp32RegionKeys(key32, flash_crypt_conf).key_for(offset, block_key.data());
   return block_key;
 }
 

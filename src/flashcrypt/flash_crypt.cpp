@@ -31,7 +31,7 @@ void check_address(const FlashKey& key, const FlashCryptRequest& request, std::s
 
 }  // namespace
 
-FlashCryptResult transform_flash(ByteView data, const FlashKey& key, const FlashCryptRequest& request) {
+FlashCryptResult transform_flash(Bytes data, const FlashKey& key, const FlashCryptRequest& request) {
   FlashCryptResult result;
   const std::size_t remainder = data.size() % kFlashCryptBlock;
   if (key.scheme() == Scheme::Xts) {
@@ -42,9 +42,8 @@ FlashCryptResult transform_flash(ByteView data, const FlashKey& key, const Flash
     result.padding = kFlashCryptBlock - remainder;
   }
   check_address(key, request, data.size() + result.padding);
-  result.data.reserve(data.size() + result.padding);
-  result.data.assign(data.begin(), data.end());
-  result.data.resize(data.size() + result.padding, kEsp32PadByte);
+  result.data = std::move(data);
+  result.data.resize(result.data.size() + result.padding, kEsp32PadByte);
   if (result.data.empty()) return result;
   if (key.scheme() == Scheme::Esp32)
     esp32_transform(result.data, key.material(), request.address, request.flash_crypt_conf, request.direction);

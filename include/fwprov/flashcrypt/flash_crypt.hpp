@@ -34,7 +34,9 @@ struct FlashCryptResult {
 // whose length is not a multiple of 16 is padded with 0xFF before encrypting (espsecure pads
 // with random bytes; see docs/encrypt.md); decrypting needs whole blocks. XTS needs whole
 // blocks and a non-empty input.
-FlashCryptResult transform_flash(ByteView data, const FlashKey& key, const FlashCryptRequest& request);
+// `data` is taken by value so a caller that is done with its buffer can move it in: the
+// transform then runs in place (a 4 MiB image is not copied).
+FlashCryptResult transform_flash(Bytes data, const FlashKey& key, const FlashCryptRequest& request);
 
 // ESP32 scheme: the AES-256 key the engine uses for the 32-byte region holding `offset`
 // (docs/encrypt.md, "key tweak"); offsets at or past 16 MB are rejected. Exposed for tests.

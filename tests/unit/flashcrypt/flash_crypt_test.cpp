@@ -28,7 +28,7 @@ Bytes pseudo_random(std::size_t n, unsigned seed) {
 }
 
 Bytes run(ByteView data, const FlashKey& key, std::uint64_t address, Direction direction, std::uint32_t conf = 0xF) {
-  return transform_flash(data, key, FlashCryptRequest{direction, address, conf}).data;
+  return transform_flash(Bytes(data.begin(), data.end()), key, FlashCryptRequest{direction, address, conf}).data;
 }
 
 }  // namespace
