@@ -41,6 +41,7 @@ void run_flash_crypt(Context& context, const FlashCryptArgs& args, Direction dir
   FlashCryptRequest request;
   request.direction = direction;
   request.address = flash_number(args.address, "--address");
+  request.input_name = args.input;
   if (!args.flash_crypt_conf.empty()) {
     if (scheme == Scheme::Xts)
       context.out.warning({SourceLocation{}, "--flash-crypt-conf applies to the ESP32 scheme only; ignored with --aes-xts"});

@@ -35,6 +35,7 @@ struct SecureCertGenerateArgs {
   std::vector<std::string> priv_key_algo;
   int efuse_key_id = -1;
   std::string efuse_key_file, output = "esp_secure_cert_data/esp_secure_cert.bin", append_integrity;
+  std::string password_on_command_line;  // the tool's --pwd: refused, secrets never on argv
   PassphraseOptions passphrase;
 };
 
@@ -101,6 +102,9 @@ std::vector<EntrySpec> command_line_entries(const SecureCertGenerateArgs& args) 
 }
 
 void run_secure_cert_generate(Context& context, const SecureCertGenerateArgs& args) {
+  if (!args.password_on_command_line.empty())
+    throw Error(ErrorKind::Usage, "--pwd: fwprov never takes a passphrase on the command line (shell history, ps); "
+                                  "use --passphrase-env VAR or --passphrase-file FILE");
   if (!args.append_integrity.empty()) return run_append_integrity(context, args);
   require_supported_chip(args.target_chip);
   GenerateRequest request;
@@ -218,6 +222,8 @@ void setup_secure_cert(CLI::App& app, Context& context) {
   generate->add_option("--append-integrity", g->append_integrity, "Instead: append an integrity TLV to this existing partition file (in place, or to -o)")
       ->type_name("FILE");
   add_passphrase_options(generate, g->passphrase);
+  generate->add_option("--pwd,--password", g->password_on_command_line, "Refused: use --passphrase-env or --passphrase-file")
+      ->type_name("PASS");
   generate->footer(
       "Examples:\n"
       "  fwprov secure-cert generate --ca-cert ca.pem --device-cert dev.pem --private-key dev.key --target_chip esp32c3 -o esp_secure_cert.bin\n"

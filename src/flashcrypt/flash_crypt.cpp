@@ -35,10 +35,12 @@ FlashCryptResult transform_flash(Bytes data, const FlashKey& key, const FlashCry
   FlashCryptResult result;
   const std::size_t remainder = data.size() % kFlashCryptBlock;
   if (key.scheme() == Scheme::Xts) {
-    if (data.empty()) throw Error(ErrorKind::Input, "Input data must be longer than 0.");
-    if (remainder != 0) throw Error(ErrorKind::Input, fmt::format("Input data length ({}) must be a multiple of 16.", data.size()));
+    if (data.empty()) throw Error(ErrorKind::Input, SourceLocation{request.input_name}, "Input data must be longer than 0.");
+    if (remainder != 0)
+      throw Error(ErrorKind::Input, SourceLocation{request.input_name}, fmt::format("Input data length ({}) must be a multiple of 16.", data.size()));
   } else if (remainder != 0) {
-    if (request.direction == Direction::Decrypt) throw Error(ErrorKind::Input, "Data length is not a multiple of 16 bytes.");
+    if (request.direction == Direction::Decrypt)
+      throw Error(ErrorKind::Input, SourceLocation{request.input_name}, fmt::format("Data length is not a multiple of 16 bytes. ({} bytes)", data.size()));
     result.padding = kFlashCryptBlock - remainder;
   }
   check_address(key, request, data.size() + result.padding);

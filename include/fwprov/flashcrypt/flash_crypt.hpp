@@ -5,6 +5,7 @@
 // its own flash address and (ESP32) FLASH_CRYPT_CONFIG, so any 16-aligned range works alone.
 #include <array>
 #include <cstdint>
+#include <string>
 
 #include "fwprov/core/bytes.hpp"
 #include "fwprov/flashcrypt/flash_key.hpp"
@@ -22,6 +23,7 @@ struct FlashCryptRequest {
   Direction direction = Direction::Encrypt;
   std::uint64_t address = 0;                              // flash address of data[0]
   std::uint32_t flash_crypt_conf = kDefaultFlashCryptConf;  // ESP32 only, 0..0xF
+  std::string input_name;  // names the data in errors about its length
 };
 
 struct FlashCryptResult {

@@ -28,7 +28,7 @@ Bytes pseudo_random(std::size_t n, unsigned seed) {
 }
 
 Bytes run(ByteView data, const FlashKey& key, std::uint64_t address, Direction direction, std::uint32_t conf = 0xF) {
-  return transform_flash(Bytes(data.begin(), data.end()), key, FlashCryptRequest{direction, address, conf}).data;
+  return transform_flash(Bytes(data.begin(), data.end()), key, FlashCryptRequest{direction, address, conf, "test"}).data;
 }
 
 }  // namespace
@@ -130,7 +130,7 @@ TEST_CASE("lengths and addresses each scheme refuses", "[flashcrypt]") {
   const FlashKey xts = FlashKey::from_file_bytes(Bytes(32, 1), Scheme::Xts);
   auto kind = [](const FlashKey& key, std::size_t n, std::uint64_t address, Direction d, std::uint32_t conf = 0xF) {
     try {
-      transform_flash(Bytes(n, 0xAB), key, FlashCryptRequest{d, address, conf});
+      transform_flash(Bytes(n, 0xAB), key, FlashCryptRequest{d, address, conf, "test"});
     } catch (const Error& e) {
       return e.kind();
     }
@@ -155,7 +155,7 @@ TEST_CASE("ESP32 partial last block: padded with 0xFF, decrypts to input + pad",
   const FlashKey key = case_key("esp32_size_not_multiple_of_16", Scheme::Esp32);
   const Bytes input = case_file("esp32_size_not_multiple_of_16", "input.bin");
   const Bytes expected = case_file("esp32_size_not_multiple_of_16", "expected.bin");
-  const auto result = transform_flash(input, key, FlashCryptRequest{Direction::Encrypt, 0x12000, 0xF});
+  const auto result = transform_flash(input, key, FlashCryptRequest{Direction::Encrypt, 0x12000, 0xF, "input.bin"});
   REQUIRE(input.size() % 16 != 0);
   CHECK(result.padding == 16 - input.size() % 16);
   REQUIRE(result.data.size() == expected.size());
