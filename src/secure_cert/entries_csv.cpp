@@ -93,8 +93,13 @@ std::vector<EntrySpec> read_entries_csv(std::string_view text, const std::string
     entry.data_type = parse_data_type(data_type, at("data_type"));
     entry.key_mode = parse_key_mode(lower(field("priv_key_type")), at("priv_key_type"));
     entry.algorithm = upper(field("algorithm"));
-    if (const std::string size = field("key_size"); !size.empty()) entry.key_size = small_number(size, 8192, at("key_size"), "key_size");
-    if (const std::string id = field("efuse_id"); !id.empty()) entry.efuse_id = small_number(id, 5, at("efuse_id"), "efuse_id");
+    // Only private key rows use these; on other rows (what --parse_bin writes for DS data) they
+    // are informative and may hold anything numeric.
+    const bool key_row = entry.type == tlv_type::kPrivKey;
+    if (const std::string size = field("key_size"); !size.empty())
+      entry.key_size = small_number(size, key_row ? 8192 : 0xFFFFFFFF, at("key_size"), "key_size");
+    if (const std::string id = field("efuse_id"); !id.empty())
+      entry.efuse_id = small_number(id, key_row ? 5 : 0xFFFFFFFF, at("efuse_id"), "efuse_id (the BLOCK_KEYn number)");
     entry.efuse_key_file = field("efuse_key");
     entry.where = SourceLocation{file_name, row.line};
     if (entry.data_type != DataType::File) decode_inline_value(entry);  // bad hex/base64 fails here, naming the row

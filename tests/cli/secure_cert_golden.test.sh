@@ -67,6 +67,29 @@ for dir in "$G"/*/; do
 done
 [ "$deterministic" -ge 9 ] && pass || fail "only $deterministic deterministic cases"
 
+# More reference cases (tests/golden/secure-cert-extra): odd CSV rows, integrity appended twice,
+# two P-384 signing keys.
+X="$GOLDEN/secure-cert-extra"
+rm -rf "$WORK/case" && cp -r "$X/csv_variants" "$WORK/case"
+expect_exit 0 "csv_variants" -- in_dir "$WORK/case" "$FWPROV" secure-cert generate --esp_secure_cert_csv v.csv --target_chip esp32s3 --skip_flash -o out.bin
+expect_same_file "$WORK/case/out.bin" "$X/csv_variants/expected.bin" "csv_variants"
+cp "$WORK/case/out.bin" "$WORK/case/twice.bin"
+expect_exit 0 "append 1" -- "$FWPROV" secure-cert generate --append-integrity "$WORK/case/twice.bin"
+expect_exit 0 "append 2" -- "$FWPROV" secure-cert generate --append-integrity "$WORK/case/twice.bin"
+expect_same_file "$WORK/case/twice.bin" "$X/csv_variants/expected_appended_twice.bin" "integrity appended twice"
+expect_exit 0 "csv_variants parse" -- "$FWPROV" secure-cert parse "$X/csv_variants/expected.bin" --outdir "$WORK/pv"
+expect_exit 0 "csv_variants regenerate" -- in_dir "$WORK/pv" "$FWPROV" secure-cert generate --esp_secure_cert_csv esp_secure_cert_parsed.csv --target_chip esp32s3 -o again.bin
+expect_same_file "$WORK/pv/again.bin" "$X/csv_variants/expected.bin" "csv_variants: parse -> generate round trip"
+P="$X/secure_sign_two_p384"
+rm -rf "$WORK/case" && cp -r "$P" "$WORK/case"
+expect_exit 0 "two P-384 keys" -- in_dir "$WORK/case" "$FWPROV" secure-cert generate --ca-cert ca.pem --device-cert dev_ec.pem --private-key dev_ec.key \
+  --target_chip esp32c3 --skip_flash --secure-sign --signing-scheme ecdsa384 --signing-key-file sign_p384.key sign_p384b.key -o out.bin
+[ "$(layout "$WORK/case/out.bin")" = "$(layout "$P/expected.bin")" ] && pass || fail "two P-384 keys: layout"
+[ "$(layout "$WORK/case/out_signed.bin")" = "$(layout "$P/expected_signed.bin")" ] && pass || fail "two P-384 keys: signed layout"
+expect_exit 5 "scheme does not match the key" -- in_dir "$WORK/case" "$FWPROV" secure-cert generate --device-cert dev_ec.pem \
+  --secure-sign --signing-scheme ecdsa256 --signing-key-file sign_p384.key -o bad.bin
+expect_absent "$WORK/case/bad.bin" "mismatched scheme writes nothing"
+
 # Our own edges: -o, a CSV read from another directory, the 8 KiB limit, bad rows, --json.
 C="$G/cli_plus_csv_extra"
 rm -rf "$WORK/case" && cp -r "$C" "$WORK/case"

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "fwprov/core/digest.hpp"
+#include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/pki/load.hpp"
 #include "fwprov/secure_cert/export.hpp"
@@ -77,6 +78,55 @@ TEST_CASE("signature TLVs made by the reference tool verify with our checker", "
     }
     CHECK(signatures == 1);
   }
+}
+
+TEST_CASE("two P-384 signature TLVs from the reference tool verify; ours too", "[secure_cert][golden]") {
+  const fs::path dir = test::golden("secure-cert-extra/secure_sign_two_p384");
+  const auto key_a = pki::load_private_key_file(dir / "sign_p384.key");
+  const auto key_b = pki::load_private_key_file(dir / "sign_p384b.key");
+  auto check_file = [&](const Bytes& signed_file) {
+    std::size_t valid = 0;
+    for (const auto& entry : read_partition(signed_file, "signed").tlvs) {
+      if (entry.tlv.type != tlv_type::kSignatureBlock) continue;
+      const auto check = check_signature_tlv(entry.tlv, signed_file, entry.tlv.subtype == 0 ? key_a.get() : key_b.get());
+      CHECK(check.scheme == SigningScheme::Ecdsa384);
+      CHECK(check.valid);
+      valid += check.valid ? 1 : 0;
+    }
+    CHECK(valid == 2);
+  };
+  check_file(read_file(dir / "expected_signed.bin"));
+  GenerateRequest request;
+  request.entries.push_back(file_entry(tlv_type::kCaCert, dir / "ca.pem"));
+  request.entries.push_back(file_entry(tlv_type::kDevCert, dir / "dev_ec.pem"));
+  request.entries.push_back(file_entry(tlv_type::kPrivKey, dir / "dev_ec.key", KeyMode::Plaintext));
+  request.signing_scheme = SigningScheme::Ecdsa384;
+  request.signing_keys = {{key_a.get(), "a"}, {key_b.get(), "b"}};
+  const auto result = generate_partition(request);
+  REQUIRE(result.signed_partition);
+  CHECK(result.signed_partition->size() == read_file(dir / "expected_signed.bin").size());
+  check_file(*result.signed_partition);
+  // A key that does not match the scheme is refused.
+  request.signing_scheme = SigningScheme::Ecdsa256;
+  CHECK_THROWS_AS(generate_partition(request), Error);
+}
+
+TEST_CASE("P-192 signature TLVs have the fact sheet's 49-byte key field and verify", "[secure_cert]") {
+  const auto key = pki::load_private_key_file(test::golden("secure-cert-extra/secure_sign_two_p384/sign_p384.key"));
+  GenerateRequest request;
+  request.entries.push_back(file_entry(tlv_type::kDevCert, test::golden("secure-cert-extra/secure_sign_two_p384/dev_ec.pem")));
+  pki::PkeyPtr p192(EVP_EC_gen("P-192"));
+  REQUIRE(p192);
+  request.signing_scheme = SigningScheme::Ecdsa192;
+  request.signing_keys = {{p192.get(), "p192"}};
+  const auto result = generate_partition(request);
+  for (const auto& entry : read_partition(*result.signed_partition, "s").tlvs) {
+    if (entry.tlv.type != tlv_type::kSignatureBlock) continue;
+    CHECK(entry.tlv.data.size() == 16 + 49 + 48);
+    CHECK(entry.tlv.data[16] == 1);  // curve id P-192
+    CHECK(check_signature_tlv(entry.tlv, *result.signed_partition, p192.get()).valid);
+  }
+  (void)key;
 }
 
 TEST_CASE("secure sign: our layouts match the tool's, our signatures verify", "[secure_cert][golden]") {
