@@ -3,6 +3,9 @@
 
 #include "commands.hpp"
 #include "fwprov/core/atomic_output.hpp"
+#include "fwprov/core/digest.hpp"
+#include "fwprov/core/encoding.hpp"
+#include "fwprov/core/secret.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/flashcrypt/flash_key.hpp"
 #include "fwprov/sign/certificates.hpp"
@@ -30,12 +33,17 @@ void run_flash_keygen(const KeygenOptions& options, const flashcrypt::FlashKeyFi
   if (!options.chip.empty()) throw Error(ErrorKind::Usage, "--chip checks secure boot signing keys; it does not apply to flash encryption keys");
   signing::refuse_overwrite(options.output, options.force);
   signing::ensure_parent(options.output);
+  const SecretBytes key = flashcrypt::generate_flash_key_file(type.bytes);
+  // The key's SHA-256 is what a ledger records instead of the key (issue 15).
+  const std::string key_sha256 = to_hex(sha256(key.view()));
   OutputBatch batch;
-  batch.add(options.output, flashcrypt::generate_flash_key_file(type.bytes).bytes(), FileMode::Secret);
+  batch.add(options.output, key.bytes(), FileMode::Secret);
   batch.commit();
   if (context.out.json()) {
     context.out.document({{"ok", true}, {"type", type.name}, {"key", std::to_string(type.bytes * 8) + "-bit raw key"},
-                          {"private_key", options.output}, {"encrypted", false}});
+                          {"private_key", options.output}, {"encrypted", false},
+                          {"outputs", nlohmann::json::array({{{"path", options.output}, {"size", type.bytes}, {"sha256", key_sha256},
+                                                              {"kind", "flash-encryption-key"}}})}});
     return;
   }
   context.out.result(fmt::format("{}: {}-byte flash encryption key (mode 0600) for {}", options.output, type.bytes, type.use));
