@@ -20,6 +20,9 @@ void setup_otadata(CLI::App& app, Context& context);
 void setup_image(CLI::App& app, Context& context);
 void setup_sign(CLI::App& app, Context& context);
 void setup_verify(CLI::App& app, Context& context);
+void setup_encrypt(CLI::App& app, Context& context);
+void setup_decrypt(CLI::App& app, Context& context);
+void setup_secure_cert(CLI::App& app, Context& context);
 void setup_flash(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 

@@ -70,6 +70,8 @@ constexpr Command kCommands[] = {
     {"mfg", fwprov::cli::setup_mfg},               {"partitions", fwprov::cli::setup_partitions},
     {"otadata", fwprov::cli::setup_otadata},       {"image", fwprov::cli::setup_image},
     {"sign", fwprov::cli::setup_sign},             {"verify", fwprov::cli::setup_verify},
+    {"encrypt", fwprov::cli::setup_encrypt},       {"decrypt", fwprov::cli::setup_decrypt},
+    {"secure-cert", fwprov::cli::setup_secure_cert},
     {"flash", fwprov::cli::setup_flash},           {"help", fwprov::cli::setup_help},
 };
 

@@ -23,6 +23,7 @@
 #include "fwprov/sign/format.hpp"
 #include "fwprov/sign/nxp.hpp"
 #include "fwprov/sign/signer.hpp"
+#include "sign_digest.hpp"
 #include "signing_support.hpp"
 
 namespace fwprov::cli {
@@ -47,6 +48,7 @@ struct SignCommandOptions {
   std::vector<std::string> signatures;
   bool deterministic = false;
   bool append = false;
+  std::string chip;                 // esp-sbv2: refuse keys this chip's ROM cannot verify
   signing::KeyOptions key_options;  // passphrase, PKCS#11 module/PIN, --hsm-config
 };
 
@@ -172,6 +174,7 @@ void run_sign_precomputed(const SignCommandOptions& options, SignFormat format, 
   std::vector<sign::espsecure::PrecomputedSignature> signatures;
   for (std::size_t i = 0; i < options.signatures.size(); ++i) {
     public_keys.push_back(pki::load_public_key_file(options.public_keys[i]));
+    if (format == SignFormat::EspSbv2) check_sbv2_chip(options.chip, sign::key_info(public_keys.back().get()), options.public_keys[i], context);
     signatures.push_back({public_keys.back().get(), read_file(options.signatures[i]), options.signatures[i]});
   }
   Bytes input = read_file(input_name);
@@ -202,6 +205,9 @@ void run_sign_precomputed(const SignCommandOptions& options, SignFormat format, 
 }
 
 void run_sign(const SignCommandOptions& options, Context& context) {
+  if (options.files.empty()) usage("no FILE to sign (or use `fwprov sign digest`)");
+  if (options.format.empty()) usage("--format is required");
+  if (!options.chip.empty() && parse_format(options.format) != SignFormat::EspSbv2) usage("--chip is only accepted with --format esp-sbv2");
   const SignFormat format = parse_format(options.format);
   const RsaScheme scheme = check_combinations(options, format);
   // Inputs are hashed by streaming from their paths and outputs are named after them.
@@ -246,6 +252,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
     sign::SignOptions sign_options{scheme, options.deterministic, format == SignFormat::EspSbv2};
     signers.emplace_back(loaded.key, sign_options);
     if (format == SignFormat::EspSbv2) sign::espsecure::sbv2_require_key(signers.back().info(), loaded.path);
+    if (format == SignFormat::EspSbv2) check_sbv2_chip(options.chip, signers.back().info(), loaded.path, context);
   }
   const sign::KeyInfo& info = signers.front().info();
   if (!options.certificate.empty()) {
@@ -374,7 +381,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
 void setup_sign(CLI::App& app, Context& context) {
   auto options = std::make_shared<SignCommandOptions>();
   auto* command = app.add_subcommand("sign", "Sign firmware files: DER/base64 signatures, AWS IoT OTA, NXP sign_me.py, espsecure v1/v2");
-  command->add_option("files", options->files, "Files to sign (many in one call: the key is loaded once)")->required()->type_name("FILE...");
+  command->add_option("files", options->files, "Files to sign (many in one call: the key is loaded once)")->type_name("FILE...");
   command->add_option("-k,--key", options->keys,
                       "Private key: a file (PEM or DER, RSA >= 2048 or EC P-256/P-384) or a pkcs11: URI (docs/pkcs11.md);\n"
                       "esp-sbv2 takes up to three")
@@ -394,8 +401,9 @@ void setup_sign(CLI::App& app, Context& context) {
                       "aws-ota: customCodeSigning JSON for aws iot create-ota-update (FILE.ota.json);\n"
                       "nxp: FILE.sha256 (raw) + FILE.sha256.txt (base64) as sign_me.py, bundle.FILE with --bundle;\n"
                       "esp-sbv1 / esp-sbv2: espsecure secure boot v1 / v2 signed image (STEM.signed.EXT)")
-      ->required()
       ->check(CLI::IsMember({"der", "base64", "aws-ota", "nxp", "esp-sbv1", "esp-sbv2"}));
+  command->add_option("--chip", options->chip, "esp-sbv2: refuse a key this chip's ROM cannot verify (esp32, esp32s3, esp32c3: RSA-3072 only)")
+      ->type_name("CHIP");
   auto* output = command->add_option("-o,--output", options->output, "Output file (one input file only)")->type_name("OUT");
   auto* outdir = command->add_option("--outdir", options->outdir, "Folder for the outputs (default: beside each input)")->type_name("DIR");
   output->excludes(outdir);
@@ -421,7 +429,11 @@ void setup_sign(CLI::App& app, Context& context) {
       "      --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --format aws-ota --outdir signed/   # key in an HSM\n"
       "Outputs of a run are written all-or-nothing. Hashes are SHA-256 over the whole file, streamed\n"
       "(esp-sbv2 with a P-384 key: SHA-384 of the padded image, as espsecure).");
-  command->callback([options, &context] { run_sign(*options, context); });
+  CLI::App* digest = add_sign_digest(command, context);
+  command->require_subcommand(0, 1);
+  command->callback([options, &context, digest] {
+    if (!digest->parsed()) run_sign(*options, context);
+  });
 }
 
 }  // namespace fwprov::cli
