@@ -1,0 +1,24 @@
+// ESP32-C3 eFuse controller (fact sheet docs/efuse.md §2, §3.2).
+#include "chips.hpp"
+#include "rs_chip_common.hpp"
+
+namespace fwprov::efuse::chips {
+
+ChipTable esp32c3_table() {
+  ChipTable chip;
+  chip.name = "esp32c3";
+  chip.display_name = "ESP32-C3";
+  chip.base = 0x60008800;
+  chip.window_size = 0x200;
+  chip.coding = CodingFamily::ReedSolomon;
+  chip.regs = rs_chip_regs(0x1F0, 0x1F4);
+  chip.blocks = rs_chip_blocks();
+  chip.fields = {
+#include "esp32c3_fields.inc"
+  };
+  chip.key_purposes = rs_chip_common_purposes();
+  chip.postponed_fields = rs_chip_postponed_fields();
+  return chip;
+}
+
+}  // namespace fwprov::efuse::chips
