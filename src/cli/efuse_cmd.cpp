@@ -35,7 +35,7 @@ using namespace fwprov::efuse;
 struct EfuseCliOptions {
   std::string chip = "esp32";
   std::vector<std::string> virt;  // --virt [FILE]
-  bool virt_given = false;
+  CLI::Option* virt_option = nullptr;
   std::string path_efuse_file;
   std::string port;
   std::string before = "default_reset";
@@ -62,13 +62,15 @@ using Stager = std::function<void(Efuses&, Notes&)>;
 class Backend {
  public:
   Backend(Context& context, const EfuseCliOptions& options, const ChipTable& chip) : chip_(chip) {
-    const bool virt = options.virt_given || !options.path_efuse_file.empty();
+    const bool virt = options.virt_option->count() > 0 || !options.path_efuse_file.empty();
     if (virt && !options.port.empty()) throw Error(ErrorKind::Usage, "give either --virt or --port, not both");
     if (virt) {
       std::string path = options.path_efuse_file;
-      if (!options.virt.empty()) {
-        if (!path.empty() && path != options.virt.front()) throw Error(ErrorKind::Usage, "--virt FILE and --path-efuse-file name different files");
-        path = options.virt.front();
+      // A bare --virt yields one empty value.
+      for (const auto& value : options.virt) {
+        if (value.empty()) continue;
+        if (!path.empty() && path != value) throw Error(ErrorKind::Usage, "--virt " + value + " and --path-efuse-file " + path + " name different files");
+        path = value;
       }
       model_ = std::make_unique<ControllerModel>(chip);
       if (!path.empty()) file_ = load_virtual_file(path, *model_);
@@ -353,11 +355,10 @@ void setup_efuse(CLI::App& app, Context& context) {
   efuse->require_subcommand(1);
   efuse->fallthrough();
   efuse->add_option("-c,--chip", options->chip, "Chip: esp32, esp32c3, esp32s3, esp32c6")->capture_default_str();
-  efuse->add_option("--virt", options->virt, "Work on espefuse's virtual eFuse FILE (missing or empty: a blank chip, created)")
-      ->expected(0, 1)
-      ->type_name("[FILE]")
-      ->each([options](const std::string&) { options->virt_given = true; })
-      ->trigger_on_parse();
+  options->virt_option =
+      efuse->add_option("--virt", options->virt, "Work on espefuse's virtual eFuse FILE (missing or empty: a blank chip, created)")
+          ->expected(0, 1)
+          ->type_name("[FILE]");
   efuse->add_option("--path-efuse-file", options->path_efuse_file, "The virtual eFuse FILE (espefuse's spelling: --virt --path-efuse-file FILE)")
       ->type_name("FILE");
   efuse->add_option("-p,--port", options->port, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT of the device");

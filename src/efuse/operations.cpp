@@ -19,11 +19,24 @@ namespace fwprov::efuse {
 
 namespace {
 
-[[noreturn]] void refuse(const std::string& what, const std::string& message) {
-  throw Error(ErrorKind::Input, SourceLocation({}, 0, 0, what), message);
+// Refusals name the eFuse, block or purpose in the message itself; `what` is that name.
+[[noreturn]] void refuse(const std::string& /*what*/, const std::string& message) {
+  throw Error(ErrorKind::Input, message);
+}
+
+// A refusal about an input file: "FILE: message".
+[[noreturn]] void refuse_file(const std::string& file, const std::string& message) {
+  throw Error(ErrorKind::Input, SourceLocation(file), message);
 }
 
 std::uint64_t bit(int n) { return std::uint64_t{1} << n; }
+
+// What espefuse prints for key bytes it does not show: "?? ?? ...".
+std::string hidden_bytes(std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) out += i ? " ??" : "??";
+  return out;
+}
 
 const BlockDef& key_block(const Efuses& efuses, const std::string& name) {
   const BlockDef* block = efuses.chip().find_block(name);
@@ -72,8 +85,8 @@ std::vector<KeyRequest> split_virtual_purposes(const Efuses& efuses, std::vector
       continue;
     }
     if (request.key.size() != 64) {
-      refuse(request.origin, fmt::format("{}: {} takes a 64-byte key file, this one has {} bytes", request.origin,
-                                         request.purpose, request.key.size()));
+      refuse_file(request.origin, fmt::format("{} takes a 64-byte key file, this one has {} bytes", request.purpose,
+                                              request.key.size()));
     }
     const BlockDef& first = key_block(efuses, request.block);
     const BlockDef* second = nullptr;
@@ -102,12 +115,11 @@ void stage_esp32_key(Efuses& efuses, const KeyRequest& request, KeyProtection pr
   require_unused_key_block(efuses, block);
   const auto size = static_cast<std::size_t>(efuses.data_bytes(block));
   if (request.key.size() != size) {
-    refuse(request.origin, fmt::format("{}: incorrect {} size {}: {} needs {} bytes ({} bits) of raw binary data",
-                                       request.origin, digest ? "digest" : "key file", request.key.size(), block.name,
-                                       size, size * 8));
+    refuse_file(request.origin, fmt::format("incorrect {} size {}: {} needs {} bytes ({} bits) of raw binary data",
+                                            digest ? "digest" : "key file", request.key.size(), block.name, size, size * 8));
   }
   Bytes data = request.key;
-  notes.push_back(" - " + block.name + " -> [" + std::string(data.size() * 3 - 1, '?') + "]");
+  notes.push_back(" - " + block.name + " -> [" + hidden_bytes(data.size()) + "]");
   // Only the two key aliases store the key reversed (what the flash-encryption and
   // secure-boot-v1 hardware read); a block named by its number takes the bytes as they are.
   const bool key_alias = !digest && (request.block == "flash_encryption" || request.block == "secure_boot_v1");
@@ -145,15 +157,15 @@ void stage_purpose_key(Efuses& efuses, const KeyRequest& request, KeyProtection 
   }
   require_unused_key_block(efuses, block);
   if (request.key.size() != 32) {
-    refuse(request.origin, fmt::format("{}: incorrect {} size {}: {} needs 32 bytes (256 bits) of raw binary data",
-                                       request.origin, digest ? "digest" : "key file", request.key.size(), block.name));
+    refuse_file(request.origin, fmt::format("incorrect {} size {}: {} needs 32 bytes (256 bits) of raw binary data",
+                                            digest ? "digest" : "key file", request.key.size(), block.name));
   }
   const FieldDef& purpose_field = chip.field(block.key_purpose_field);
   if (!efuses.writeable(purpose_field)) {
     refuse(block.key_purpose_field, block.key_purpose_field + " is write-protected: the purpose cannot be set");
   }
   Bytes data = request.key;
-  notes.push_back(" - " + block.name + " -> [" + std::string(data.size() * 3 - 1, '?') + "]");
+  notes.push_back(" - " + block.name + " -> [" + hidden_bytes(data.size()) + "]");
   if (purpose->reverse) {
     std::reverse(data.begin(), data.end());
     notes.push_back("\tReversing byte order for AES-XTS hardware peripheral...");
