@@ -67,9 +67,11 @@ print('\n'.join(out))" "$dir")
     diff <(fuses "$run/sim-efuse.bin") <(fuses "$dir/efuse.bin") | head -6 >&2
   fi
   # Timing registers: set with real read-modify-writes once anything was burned.
-  if registers "$dir/efuse.bin" | grep -q '^0f8 000000a0'; then
-    registers "$run/sim-efuse.bin" | grep -q '^0f8 0000ffa0' && pass || fail "link $step: CLK is not 0xffa0 (sel0 160, sel1 255)"
-    registers "$run/sim-efuse.bin" | grep -q '^118 00000050' && pass || fail "link $step: DAC_CONF is not 0x50 (divider 80)"
+  registers "$dir/efuse.bin" >"$WORK/golden.regs"
+  registers "$run/sim-efuse.bin" >"$WORK/sim.regs"
+  if grep -q '^0f8 000000a0' "$WORK/golden.regs"; then
+    grep -q '^0f8 0000ffa0' "$WORK/sim.regs" && pass || fail "link $step: CLK is not 0xffa0 (sel0 160, sel1 255)"
+    grep -q '^118 00000050' "$WORK/sim.regs" && pass || fail "link $step: DAC_CONF is not 0x50 (divider 80)"
   fi
   [ "$want_exit" = 0 ] || expect_same_file "$run/sim-efuse.bin" "$run/before.bin" "link $step: refused step changed nothing"
   steps=$((steps + 1))
