@@ -361,9 +361,9 @@ void setup_efuse(CLI::App& app, Context& context) {
           ->type_name("[FILE]");
   efuse->add_option("--path-efuse-file", options->path_efuse_file, "The virtual eFuse FILE (espefuse's spelling: --virt --path-efuse-file FILE)")
       ->type_name("FILE");
-  efuse->add_option("-p,--port", options->port, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT of the device");
-  efuse->add_option("--before", options->before, "Reset before: default_reset|usb_reset|no_reset|no_reset_no_sync")->capture_default_str();
-  efuse->add_option("--after", options->after, "After: hard_reset|soft_reset|no_reset|no_reset_stub")->capture_default_str();
+  efuse->add_option("-p,--port", options->port, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT of the device")->type_name("PORT");
+  efuse->add_option("--before", options->before, "Reset before: default_reset|usb_reset|no_reset|no_reset_no_sync")->type_name("MODE")->capture_default_str();
+  efuse->add_option("--after", options->after, "After: hard_reset|soft_reset|no_reset|no_reset_stub")->type_name("MODE")->capture_default_str();
   efuse->add_flag("-y,--yes,--do-not-confirm", options->yes, "Burn without the typed BURN confirmation (scripts)");
   efuse->add_flag("--dry-run", options->dry_run, "Print the register writes a burn would make; burn nothing");
   efuse->add_option("--trace", options->trace_file, "Write every register access to FILE (espefuse's register-trace notation)")
