@@ -224,6 +224,8 @@ void run_show(Context& context, const EfuseCliOptions& options, const std::strin
   if (args.format != "summary" && args.format != "json" && args.format != "value_only") {
     throw Error(ErrorKind::Usage, "--format takes summary or json");
   }
+  const bool coding_errors = command == "summary" && efuses.check_for_summary();
+  if (coding_errors) context.out.warning({SourceLocation{}, "the coding scheme reports bit errors in some blocks"});
   std::string text;
   if (command == "dump") {
     text = dump_text(efuses);

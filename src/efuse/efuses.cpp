@@ -44,9 +44,7 @@ void Efuses::connect_reads() {
     (void)port_.read(address(chip_.regs.dec_status));
     if (chip_.regs.apb_date_address != 0) (void)port_.read(chip_.regs.apb_date_address);
   } else {
-    for (std::uint32_t i = 0; i < 5; ++i) (void)port_.read(address(chip_.regs.rd_repeat_err0 + 4 * i));
-    (void)port_.read(address(chip_.regs.rd_rs_err0));
-    (void)port_.read(address(chip_.regs.rd_rs_err1));
+    (void)read_rs_errors();
   }
 }
 
@@ -59,6 +57,17 @@ void Efuses::refresh() {
   read_.clear();
   for (const auto& block : chip_.blocks) read_.push_back(read_block(block));
   for (std::size_t i = 0; i < read_.size(); ++i) staged_[i].assign(read_[i].size(), 0);
+  // The wafer version shown by summaries is calculated from this register (ESP32).
+  if (chip_.regs.apb_date_address != 0) (void)port_.read(chip_.regs.apb_date_address);
+}
+
+bool Efuses::check_for_summary() {
+  if (chip_.coding == CodingFamily::Esp32) {
+    if (chip_.regs.apb_date_address != 0) (void)port_.read(chip_.regs.apb_date_address);
+    return (port_.read(address(chip_.regs.dec_status)) & format::kEsp32DecStatusMask) != 0;
+  }
+  const auto failed = read_rs_errors();
+  return std::any_of(failed.begin(), failed.end(), [](bool f) { return f; });
 }
 
 int Efuses::data_bytes(const BlockDef& block) const {
@@ -285,20 +294,41 @@ void Efuses::program_cycle(const BlockDef& block, const std::vector<std::uint32_
   }
 }
 
+std::vector<bool> Efuses::read_rs_errors() {
+  // In espefuse's order: block 0's repeat-error words, then each block's fail and count bits.
+  std::vector<bool> failed(chip_.blocks.size(), false);
+  bool block0 = false;
+  for (std::uint32_t i = 0; i < 5; ++i) block0 |= port_.read(address(chip_.regs.rd_repeat_err0 + 4 * i)) != 0;
+  failed[0] = block0;
+  std::uint32_t cached_reg = 0;
+  std::uint32_t cached_value = 0;
+  for (std::size_t b = 1; b < chip_.blocks.size() && b < chip_.block_errors.size(); ++b) {
+    const BlockErrorBits& bits = chip_.block_errors[b];
+    bool fail = false;
+    unsigned count = 0;
+    if (chip_.error_registers_read_once) {
+      if (bits.fail_bit < 0 || bits.count_shift < 0) continue;
+      if (bits.count_reg != cached_reg) {
+        cached_reg = bits.count_reg;
+        cached_value = port_.read(address(cached_reg));
+      }
+      fail = ((cached_value >> bits.fail_bit) & 1U) != 0;
+      count = (cached_value >> bits.count_shift) & 0x7U;
+    } else {
+      if (bits.fail_bit >= 0) fail = ((port_.read(address(bits.fail_reg)) >> bits.fail_bit) & 1U) != 0;
+      if (bits.count_shift >= 0) count = (port_.read(address(bits.count_reg)) >> bits.count_shift) & 0x7U;
+    }
+    failed[b] = fail || count != 0;
+  }
+  return failed;
+}
+
 bool Efuses::coding_errors(const BlockDef& block) {
   if (chip_.coding == CodingFamily::Esp32) {
     const std::uint32_t status = port_.read(address(chip_.regs.dec_status)) & format::kEsp32DecStatusMask;
     return block.index != 0 && status != 0;
   }
-  if (block.index == 0) {
-    bool any = false;
-    for (std::uint32_t i = 0; i < 5; ++i) any |= port_.read(address(chip_.regs.rd_repeat_err0 + 4 * i)) != 0;
-    return any;
-  }
-  // Error count: 3 bits per block, blocks 1-8 in RS_ERR0, 9-10 in RS_ERR1.
-  const int slot = block.index - 1;
-  const std::uint32_t reg = port_.read(address(slot < 8 ? chip_.regs.rd_rs_err0 : chip_.regs.rd_rs_err1));
-  return ((reg >> (4 * (slot % 8))) & 0x7U) != 0;
+  return read_rs_errors().at(static_cast<std::size_t>(block.index));
 }
 
 void Efuses::burn_block(const BlockDef& block, std::vector<std::string>& notes) {

@@ -3,7 +3,8 @@
 # espefuse 5.3.1) run through `fwprov efuse` with the step's own argv on the virtual file:
 # the file must be byte-identical after every step, `summary --format json` identical, the
 # register writes identical to espefuse's (register-trace.txt W/U lines), and error steps
-# must exit 3 (espefuse: 2) with the file unchanged.
+# must exit 3 (espefuse: 2) with the file unchanged. The full register trace (reads too) must
+# equal espefuse's register-trace.txt.
 source "$(dirname "$0")/lib.sh"
 GOLDEN="$(cd "$(dirname "$0")/../golden/efuse" && pwd)"
 
@@ -50,6 +51,10 @@ for chip_dir in "$GOLDEN"/*/; do
       if cmp -s <(write_lines "$run/trace.txt") <(write_lines "$dir/register-trace.txt"); then pass; else
         fail "$chip/$step: register writes differ from espefuse's"
         diff <(write_lines "$run/trace.txt") <(write_lines "$dir/register-trace.txt") | head -6 >&2
+      fi
+      if cmp -s "$run/trace.txt" "$dir/register-trace.txt"; then pass; else
+        fail "$chip/$step: register accesses (reads included) differ from espefuse's"
+        diff "$run/trace.txt" "$dir/register-trace.txt" | head -6 >&2
       fi
       (cd "$run" && "$FWPROV" efuse --chip "$chip" --virt efuse.bin summary --format json --file "$run/summary.json") 2>"$WORK/err"
       expect_same_file "$run/summary.json" "$dir/summary.json" "$chip/$step: summary.json"

@@ -90,6 +90,15 @@ struct ControllerRegs {
   std::uint32_t apb_date_address = 0;  // absolute; ESP32's wafer version needs it, 0: none
 };
 
+// Where a block's coding-error flags live (RS chips; offsets from the base). Block 0 is
+// checked through the RD_REPEAT_ERR words instead.
+struct BlockErrorBits {
+  std::uint32_t fail_reg = 0;  // 0: no fail bit
+  int fail_bit = -1;
+  std::uint32_t count_reg = 0;  // 0: no error count
+  int count_shift = -1;         // 3-bit count at this shift
+};
+
 struct ChipTable {
   std::string name;          // "esp32", "esp32c3", ...
   std::string display_name;  // "ESP32", "ESP32-C3", ...
@@ -101,6 +110,10 @@ struct ChipTable {
   std::vector<FieldDef> fields;
   std::vector<KeyPurposeDef> key_purposes;  // empty on ESP32 (fixed block roles)
   std::vector<std::string> postponed_fields;  // block-0 fields burned in a second cycle
+  std::vector<BlockErrorBits> block_errors;   // RS chips, indexed by block
+  // How espefuse reads them: once per register and check (S3, C6), or the fail and count
+  // register of every block in turn (C3, whose fail bits sit one block off).
+  bool error_registers_read_once = true;
   // Secure boot v2 in this chip's ROM verifies ECDSA keys too (else RSA-3072 only).
   bool secure_boot_ecdsa = false;
 

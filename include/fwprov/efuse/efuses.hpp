@@ -49,6 +49,10 @@ class Efuses {
   // Reads everything again (after a burn).
   void refresh();
 
+  // The reads a summary adds: the APB date register (ESP32 wafer version) and the
+  // coding-error registers. True when a block reports coding errors.
+  bool check_for_summary();
+
  private:
   void connect_reads();
   std::vector<std::uint32_t> read_block(const BlockDef& block);
@@ -63,6 +67,7 @@ class Efuses {
   void rs_clear_program_registers();
   void rs_read_cycle();
   bool coding_errors(const BlockDef& block);
+  std::vector<bool> read_rs_errors();  // per block: coding errors reported
   std::uint32_t address(std::uint32_t offset) const { return chip_.base + offset; }
 
   const ChipTable& chip_;

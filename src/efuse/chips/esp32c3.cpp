@@ -18,6 +18,20 @@ ChipTable esp32c3_table() {
   };
   chip.key_purposes = rs_chip_common_purposes();
   chip.postponed_fields = rs_chip_postponed_fields();
+  // A design error puts each block's fail bit one block further on (block n's at 4n+3);
+  // the counts are in the usual places and BLOCK_SYS_DATA2 has no fail bit.
+  chip.block_errors = rs_chip_block_errors();
+  for (int block = 1; block <= 10; ++block) {
+    auto& bits = chip.block_errors[static_cast<std::size_t>(block)];
+    if (block == 10) {
+      bits.fail_reg = 0;
+      bits.fail_bit = -1;
+    } else {
+      bits.fail_reg = block <= 7 ? 0x1C0 : 0x1C4;
+      bits.fail_bit = (4 * block + 3) % 32;
+    }
+  }
+  chip.error_registers_read_once = false;
   return chip;
 }
 

@@ -38,6 +38,18 @@ inline ControllerRegs rs_chip_regs(std::uint32_t wr_tim_conf1, std::uint32_t wr_
   return regs;
 }
 
+// Error flags of blocks 1-10: a 3-bit count per block (4 bits apart) with the fail bit above
+// it, blocks 1-8 in RD_RS_ERR0, 9-10 in RD_RS_ERR1.
+inline std::vector<BlockErrorBits> rs_chip_block_errors() {
+  std::vector<BlockErrorBits> errors(11);
+  for (int block = 1; block <= 10; ++block) {
+    const std::uint32_t reg = block <= 8 ? 0x1C0 : 0x1C4;
+    const int shift = 4 * ((block - 1) % 8);
+    errors[static_cast<std::size_t>(block)] = {reg, shift + 3, reg, shift};
+  }
+  return errors;
+}
+
 // name, value, digest, stored reversed, needs read protection
 inline std::vector<KeyPurposeDef> rs_chip_common_purposes() {
   return {
