@@ -93,7 +93,7 @@ class Backend {
     if (detected != chip.display_name) {
       throw Error(ErrorKind::Device, "the device is an " + detected + ", not an " + chip.display_name + " (--chip " + chip.name + ")");
     }
-    port_ = std::make_unique<LoaderPort>(*loader_);
+    port_ = std::make_unique<LoaderPort>(*loader_, chip);
   }
 
   RegisterPort& port() { return *port_; }

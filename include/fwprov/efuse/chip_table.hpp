@@ -88,6 +88,7 @@ struct ControllerRegs {
   std::uint32_t rd_rs_err1 = 0;
   std::uint32_t check_value0 = 0;  // RS parity words after PGM_DATA0..7
   std::uint32_t apb_date_address = 0;  // absolute; ESP32's wafer version needs it, 0: none
+  std::uint32_t uart_date_address = 0;  // absolute; target of the mask-0 WRITE_REG group that carries a post-write delay
 };
 
 // Where a block's coding-error flags live (RS chips; offsets from the base). Block 0 is

@@ -16,7 +16,8 @@ ChipTable esp32_table() {
   chip.regs.clk = 0x0F8;
   chip.regs.dac_conf = 0x118;
   chip.regs.dec_status = 0x11C;
-  chip.regs.apb_date_address = 0x3FF6607C;  // APB_CTRL date: bit 31 tells ESP32 v3 from v2
+  chip.regs.apb_date_address = 0x3FF6607C;
+  chip.regs.uart_date_address = 0x60000078;  // UART0 date register (a harmless delay carrier)  // APB_CTRL date: bit 31 tells ESP32 v3 from v2
   // name, aliases, index, rd offset, wr offset, words, WR_DIS bit, RD_DIS bit, purpose
   chip.blocks = {
       {"BLOCK0", {}, 0, 0x000, 0x01C, 7, -1, -1, ""},

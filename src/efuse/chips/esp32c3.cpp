@@ -12,6 +12,7 @@ ChipTable esp32c3_table() {
   chip.window_size = 0x200;
   chip.coding = CodingFamily::ReedSolomon;
   chip.regs = rs_chip_regs(0x1F0, 0x1F4);
+  chip.regs.uart_date_address = 0x6000007C;  // UART0 date register (a harmless delay carrier)
   chip.blocks = rs_chip_blocks();
   chip.fields = {
 #include "esp32c3_fields.inc"

@@ -13,6 +13,7 @@ ChipTable esp32s3_table() {
   chip.window_size = 0x200;
   chip.coding = CodingFamily::ReedSolomon;
   chip.regs = rs_chip_regs(0x1F4, 0x1F8);
+  chip.regs.uart_date_address = 0x60000080;  // UART0 date register (a harmless delay carrier)
   chip.blocks = rs_chip_blocks();
   chip.fields = {
 #include "esp32s3_fields.inc"
