@@ -78,4 +78,18 @@ print('\n'.join(out))" "$dir")
   [ "$FAILURES" -eq "$before_failures" ] && identical=$((identical + 1))
 done
 echo "link esp32: $identical/$steps golden steps identical over the link"
+
+# Safety over the link (on the last chain's chip): --dry-run and a missing confirmation leave
+# the chip untouched; --yes burns.
+port="socket://127.0.0.1:$SIM_PORT"
+cp "$run/sim-efuse.bin" "$WORK/untouched.bin"
+expect_exit 0 "link dry run" -- "$FWPROV" efuse -p "$port" --after no_reset --chip esp32 --dry-run burn-efuse JTAG_DISABLE 1
+expect_grep '^W 0x3ff5a034 = 0x00000040$' "$WORK/out" "link dry run prints the block-0 program word with JTAG_DISABLE"
+expect_same_file "$run/sim-efuse.bin" "$WORK/untouched.bin" "link dry run: chip unchanged"
+expect_exit 2 "link burn without --yes" -- "$FWPROV" efuse -p "$port" --after no_reset --chip esp32 burn-efuse JTAG_DISABLE 1 </dev/null
+expect_same_file "$run/sim-efuse.bin" "$WORK/untouched.bin" "link burn without --yes: chip unchanged"
+expect_exit 0 "link burn" -- "$FWPROV" efuse -p "$port" --after no_reset --chip esp32 --yes burn-efuse JTAG_DISABLE 1
+registers "$run/sim-efuse.bin" >"$WORK/after.regs"
+grep -q '^018 00000040' "$WORK/after.regs" && pass || fail "link burn: JTAG_DISABLE (block 0 word 6 bit 6) not set"
+expect_exit 3 "link burn twice" -- "$FWPROV" efuse -p "$port" --after no_reset --chip esp32 --yes burn-efuse JTAG_DISABLE 1
 finish
