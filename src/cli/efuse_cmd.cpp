@@ -221,7 +221,7 @@ void run_show(Context& context, const EfuseCliOptions& options, const std::strin
   Backend backend(context, options, chip);
   TracingPort tracer(backend.port());
   Efuses efuses(chip, tracer);
-  if (args.format != "summary" && args.format != "json" && args.format != "value_only") {
+  if (args.format != "summary" && args.format != "json") {
     throw Error(ErrorKind::Usage, "--format takes summary or json");
   }
   const bool coding_errors = command == "summary" && efuses.check_for_summary();
