@@ -24,6 +24,7 @@ void setup_encrypt(CLI::App& app, Context& context);
 void setup_decrypt(CLI::App& app, Context& context);
 void setup_secure_cert(CLI::App& app, Context& context);
 void setup_flash(CLI::App& app, Context& context);
+void setup_efuse(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

@@ -72,7 +72,8 @@ constexpr Command kCommands[] = {
     {"sign", fwprov::cli::setup_sign},             {"verify", fwprov::cli::setup_verify},
     {"encrypt", fwprov::cli::setup_encrypt},       {"decrypt", fwprov::cli::setup_decrypt},
     {"secure-cert", fwprov::cli::setup_secure_cert},
-    {"flash", fwprov::cli::setup_flash},           {"help", fwprov::cli::setup_help},
+    {"flash", fwprov::cli::setup_flash},           {"efuse", fwprov::cli::setup_efuse},
+    {"help", fwprov::cli::setup_help},
 };
 
 // Building every command's options costs more than some whole commands (start-up is most of

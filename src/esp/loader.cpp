@@ -151,6 +151,16 @@ void Loader::write_reg(std::uint32_t address, std::uint32_t value, std::uint32_t
   command(fmt::format("WRITE_REG 0x{:08X}", address), op::WriteReg, words_payload({address, value, mask, delay_us}));
 }
 
+void Loader::write_regs(std::span<const RegisterWrite> writes) {
+  Bytes payload;
+  for (const auto& w : writes) {
+    const Bytes group = words_payload({w.address, w.value, w.mask, w.delay_us});
+    payload.insert(payload.end(), group.begin(), group.end());
+  }
+  command(fmt::format("WRITE_REG 0x{:08X} (+{})", writes.empty() ? 0 : writes.front().address, writes.size() - 1), op::WriteReg,
+          payload);
+}
+
 void Loader::detect_chip() {
   std::uint32_t magic = read_reg(esp32::kChipMagicRegister);
   // An unknown value may be a reply garbled on the way: ask again before giving up.

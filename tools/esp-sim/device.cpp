@@ -171,6 +171,7 @@ void Device::handle_change_baudrate(const Request& request, std::vector<Bytes>& 
 }
 
 std::uint32_t Device::read_register(std::uint32_t address) const {
+  if (config_.efuse && config_.efuse->owns(address)) return config_.efuse->read(address);
   auto found = registers_.find(address);
   return found == registers_.end() ? 0 : found->second;
 }
@@ -182,6 +183,10 @@ void Device::handle_write_reg(const Request& request, std::vector<Bytes>& out) {
     std::uint32_t address = *payload_word(request.data, group * 4);
     std::uint32_t value = *payload_word(request.data, group * 4 + 1);
     std::uint32_t mask = *payload_word(request.data, group * 4 + 2);
+    if (config_.efuse && config_.efuse->owns(address)) {
+      config_.efuse->write(address, value, mask);
+      continue;
+    }
     std::uint32_t& reg = registers_[address];
     reg = (reg & ~mask) | (value & mask);
     if (address == esp32::spi::kCmd && (reg & esp32::spi::kCmdUsr)) run_spi_command();

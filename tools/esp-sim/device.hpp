@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "efuse_controller.hpp"
 #include "flash_file.hpp"
 #include "fwprov/core/digest.hpp"
 #include "fwprov/esp/protocol.hpp"
@@ -23,6 +24,7 @@ struct DeviceConfig {
   std::array<std::uint8_t, 6> mac{0x24, 0x0A, 0xC4, 0x12, 0x34, 0x56};
   std::uint8_t flash_manufacturer = 0xEF;  // Winbond
   std::uint8_t flash_type = 0x40;
+  SimEfuse* efuse = nullptr;  // --efuse: the eFuse controller's registers live here
 };
 
 class Device {

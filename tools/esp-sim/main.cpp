@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   std::string log_path;
   std::string mac_text = "24:0a:c4:12:34:56";
   bool no_banner = false;
+  std::string efuse_path;
   app.add_option("--flash", flash_path, "File that holds the flash contents (created, all 0xFF, when missing)")->required();
   app.add_option("--flash-size", flash_size_text, "Flash size: 1MB, 2MB, 4MB, 8MB, 16MB (also reported through RDID)");
   app.add_option("--tcp", tcp_port, "Listen on this TCP port (0: pick one; the port is printed on stdout)");
@@ -82,6 +83,8 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "Random seed for fault injection (same seed, same faults for the same traffic)");
   app.add_option("--log", log_path, "Write one JSON line per request (and per injected fault) to this file");
   app.add_option("--mac", mac_text, "MAC address in eFuse (default 24:0a:c4:12:34:56)");
+  app.add_option("--efuse", efuse_path,
+                 "eFuse controller state as an espefuse virtual eFuse FILE (ESP32; loaded, rewritten after every write)");
   app.add_flag("--no-banner", no_banner, "Do not print the ROM boot banner when a host connects");
   app.footer("Example: fwprov-sim --flash flash.bin --flash-size 4MB --tcp 0   (then: fwprov flash -p socket://127.0.0.1:PORT id)");
   CLI11_PARSE(app, argc, argv);
@@ -103,6 +106,11 @@ int main(int argc, char** argv) {
   try {
     DeviceConfig config;
     config.mac = parse_mac(mac_text);
+    std::unique_ptr<SimEfuse> efuse;
+    if (!efuse_path.empty()) {
+      efuse = std::make_unique<SimEfuse>("esp32", efuse_path);
+      config.efuse = efuse.get();
+    }
     FlashFile flash(flash_path, static_cast<std::uint32_t>(*flash_size));
     std::FILE* log_file = nullptr;
     if (!log_path.empty()) {

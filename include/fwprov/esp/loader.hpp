@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "fwprov/core/diagnostics.hpp"
@@ -83,6 +84,15 @@ class Loader {
 
   std::uint32_t read_reg(std::uint32_t address);
   void write_reg(std::uint32_t address, std::uint32_t value, std::uint32_t mask = 0xFFFFFFFF, std::uint32_t delay_us = 0);
+  // One WRITE_REG with several groups (address, value, mask, delay in µs), in order; esptool
+  // appends a mask-0 group to get a delay after a write.
+  struct RegisterWrite {
+    std::uint32_t address = 0;
+    std::uint32_t value = 0;
+    std::uint32_t mask = 0xFFFFFFFF;
+    std::uint32_t delay_us = 0;
+  };
+  void write_regs(std::span<const RegisterWrite> writes);
   FlashId flash_id();
   // ROM: SPI_ATTACH (the stub attaches by itself). Then SPI_SET_PARAMS with `flash_size`.
   void attach_flash(std::uint32_t flash_size);

@@ -1,0 +1,31 @@
+#pragma once
+// The simulated chip's eFuse controller: fwprov_efuse's controller model (the register window
+// and what program/read commands do to it) behind READ_REG/WRITE_REG, persisted as an
+// espefuse virtual eFuse file so tests can load a state and compare the result.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "fwprov/efuse/controller_model.hpp"
+
+namespace fwprov::sim {
+
+class SimEfuse {
+ public:
+  // `file`: loaded when it exists and is not empty (a blank chip otherwise); rewritten after
+  // every register write that reaches the controller.
+  SimEfuse(const std::string& chip, std::filesystem::path file);
+
+  bool owns(std::uint32_t address) const { return model_.owns(address); }
+  std::uint32_t read(std::uint32_t address) const { return model_.read(address); }
+  // WRITE_REG semantics: only the bits of `mask` change.
+  void write(std::uint32_t address, std::uint32_t value, std::uint32_t mask);
+
+ private:
+  void save() const;
+
+  efuse::ControllerModel model_;
+  std::filesystem::path file_;
+};
+
+}  // namespace fwprov::sim
