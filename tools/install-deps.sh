@@ -8,6 +8,7 @@ FWPROV_PACKAGES=(
   libssl-dev openssl libcli11-dev nlohmann-json3-dev libfmt-dev catch2 zlib1g-dev
   libmbedtls-dev libserialport-dev
   nodejs npm python3
+  dpkg-dev file lintian man-db zsh
 )
 
 missing=()

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "fwprov/core/error.hpp"
+#include "version.hpp"
 
 #ifndef FWPROV_VERSION
 #define FWPROV_VERSION "dev"
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
   CLI::App app{"fwprov: take an ESP32-class device from blank chip to provisioned, signed, flashed product.\n"
                "Run `fwprov COMMAND --help` for a command's options, `fwprov help exit-codes` for exit codes.",
                "fwprov"};
-  app.set_version_flag("--version", FWPROV_VERSION);
+  app.set_version_flag("--version", fwprov::cli::version_text, "Print the version, git commit, build type and linked library versions");
   app.require_subcommand(1);
   app.fallthrough();  // global options are accepted after the subcommand too
   app.add_flag("--json", context.options.json, "Print one JSON document on stdout (for scripts)");
