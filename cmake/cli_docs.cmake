@@ -1,8 +1,8 @@
-# cmake -DFWPROV=<fwprov binary> -DOUT=<dir> -P cli_docs.cmake: the man pages (man1/*.1.gz)
+# cmake -DFWPROV=<fwprov binary> -DFWPROV_SIM=<fwprov-sim binary> -DOUT=<dir> -P cli_docs.cmake: the man pages (man1/*.1.gz)
 # and shell completions (bash/fwprov, zsh/_fwprov) that fwprov generates from its own command
 # definitions. Run by the build after every link of fwprov (packaging/CMakeLists.txt), so what
 # is installed is always what --help says.
-foreach(var FWPROV OUT)
+foreach(var FWPROV FWPROV_SIM OUT)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "cli_docs.cmake needs -D${var}=...")
   endif()
@@ -13,6 +13,7 @@ find_program(GZIP gzip REQUIRED)
 file(REMOVE_RECURSE ${OUT}/man1.new)
 file(MAKE_DIRECTORY ${OUT}/man1.new ${OUT}/bash ${OUT}/zsh)
 execute_process(COMMAND ${FWPROV} --quiet help --man ${OUT}/man1.new COMMAND_ERROR_IS_FATAL ANY)
+execute_process(COMMAND ${FWPROV_SIM} --man ${OUT}/man1.new COMMAND_ERROR_IS_FATAL ANY)
 file(GLOB pages ${OUT}/man1.new/*.1)
 foreach(page IN LISTS pages)
   # -n: no name or time stamp in the .gz (reproducible; lintian asks for -9).

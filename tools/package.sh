@@ -63,7 +63,7 @@ deb=$(ls "$out_dir"/fwprov_*.deb)
 
 if command -v lintian >/dev/null; then
   # Informational tags too (-I); the output is kept for the package test.
-  lintian -I --no-tag-display-limit "$deb" >"$out_dir/lintian.txt" 2>&1 || true
+  lintian -I --tag-display-limit 0 "$deb" >"$out_dir/lintian.txt" 2>&1 || true
   if [ -s "$out_dir/lintian.txt" ]; then
     echo "package: lintian (docs/install.md explains each tag):" >&2
     sed 's/^/  /' "$out_dir/lintian.txt" >&2

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "fwprov/clidoc/clidoc.hpp"
+#include "fwprov/core/atomic_output.hpp"
 
 namespace fwprov::clidoc {
 namespace {
@@ -83,7 +84,9 @@ std::string page_name(const CommandDoc& command) {
   return name;
 }
 
-std::string header(const std::string& name, const std::string& what, const ManOptions& options) {
+std::string header(const std::string& name, std::string what, const ManOptions& options) {
+  // "fwprov-sim: a simulated ESP32 ..." reads "fwprov-sim \- a simulated ESP32 ..." in NAME.
+  if (what.rfind(name + ": ", 0) == 0) what.erase(0, name.size() + 2);
   // The date field stays empty: the page is generated at every build, a date would only add
   // noise to reproducible packages.
   // .nh/.ad l: option names and paths must not be hyphenated or stretched.
@@ -131,19 +134,39 @@ ManPage program_page(const CommandDoc& program, const ManOptions& options) {
   out += ".SH SYNOPSIS\n" + synopsis(program);
   out += ".SH DESCRIPTION\n" + block(program.description);
   if (!program.options.empty()) out += ".SH OPTIONS\n" + option_list(program.options, false);
-  out += ".SH COMMANDS\n";
+  if (!program.subcommands.empty()) out += ".SH COMMANDS\n";
   for (const auto& command : program.subcommands)
     out += ".TP\n\\fB" + roff_escape(page_name(command)) + "\\fR(1)\n" + roff_escape(first_line(command.description)) + "\n";
   for (const auto& section : options.root_extra) out += ".SH " + upper(section.title) + "\n" + block(section.body);
   if (!program.footer.empty()) out += ".SH NOTES\n" + block(program.footer);
-  out += ".SH SEE ALSO\n";
-  for (std::size_t i = 0; i < program.subcommands.size(); ++i)
-    out += (i ? ",\n" : "") + std::string("\\fB") + roff_escape(page_name(program.subcommands[i])) + "\\fR(1)";
-  out += "\n";
+  std::vector<std::string> see_also;
+  for (const auto& command : program.subcommands) see_also.push_back("\\fB" + roff_escape(page_name(command)) + "\\fR(1)");
+  for (const auto& page : options.see_also) {
+    auto paren = page.find('(');
+    see_also.push_back("\\fB" + roff_escape(page.substr(0, paren)) + "\\fR" + (paren == std::string::npos ? "" : page.substr(paren)));
+  }
+  if (!see_also.empty()) out += ".SH SEE ALSO\n";
+  for (std::size_t i = 0; i < see_also.size(); ++i) out += (i ? ",\n" : "") + see_also[i];
+  if (!see_also.empty()) out += "\n";
   return {name + ".1", out};
 }
 
 }  // namespace
+
+void add_man_option(CLI::App& app, ManOptions options) {
+  app.add_option_function<std::string>(
+         "--man",
+         [&app, options](const std::string& dir) {
+           OutputBatch batch;
+           for (auto& page : man_pages(describe(app), options))
+             batch.add(std::filesystem::path(dir) / page.file_name, to_bytes(page.text));
+           batch.commit();
+           throw CLI::Success();
+         },
+         "Write the man page into DIR")
+      ->type_name("DIR")
+      ->group("");
+}
 
 std::vector<ManPage> man_pages(const CommandDoc& program, const ManOptions& options) {
   std::vector<ManPage> pages{program_page(program, options)};

@@ -3,22 +3,22 @@
 subcommands, as `fwprov ... --help` lists them, must be exactly those of its man page section
 and its bash and zsh completion entries. Run by cli_docs.test.sh; prints PASS/FAIL lines.
 
-usage: cli_docs_check.py FWPROV CLI_DOCS_DIR"""
+usage: cli_docs_check.py FWPROV FWPROV_SIM CLI_DOCS_DIR"""
 import gzip
 import re
 import subprocess
 import sys
 
-fwprov, docs = sys.argv[1], sys.argv[2]
+fwprov, fwprov_sim, docs = sys.argv[1], sys.argv[2], sys.argv[3]
 
 
 def report(ok, what):
     print(("PASS: " if ok else "FAIL: ") + what)
 
 
-def help_of(path):
+def help_of(path, program=None):
     """(options, subcommands, every subcommand spelling) that `fwprov PATH --help` lists."""
-    text = subprocess.run([fwprov, *path, "--help"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run([program or fwprov, *path, "--help"], capture_output=True, text=True, check=True).stdout
     options, commands, spellings, section = set(), [], [], None
     groups = aliases.setdefault(tuple(path), [])
     for line in text.splitlines():
@@ -49,7 +49,7 @@ report(len(tree) > 20, f"{len(tree)} command paths found through --help")
 # --- man pages: one per top-level command plus fwprov(1); every path's options in its section.
 root_commands = tree[()][1]
 listing = subprocess.run(["ls", f"{docs}/man1"], capture_output=True, text=True).stdout.split()
-want_pages = sorted(["fwprov.1.gz"] + [f"fwprov-{c}.1.gz" for c in root_commands])
+want_pages = sorted(["fwprov.1.gz", "fwprov-sim.1.gz"] + [f"fwprov-{c}.1.gz" for c in root_commands])
 report(sorted(listing) == want_pages, f"man pages {sorted(listing)} are one per command {want_pages}")
 
 
@@ -92,6 +92,11 @@ for path, (options, commands, spellings) in sorted(tree.items()):
         section = section_after(section, "Options:\n", ["\n.RE"]) or ""
     got = bold_options(section or "")
     report(got == options, f"{name}: man page options {sorted(got)} == --help {sorted(options)}")
+
+# fwprov-sim(1): its options as its --help lists them.
+sim_options = help_of([], fwprov_sim)[0]
+got = bold_options(section_after(roff("fwprov-sim.1.gz"), ".SH OPTIONS\n", ["\n.SH "]) or "")
+report(got == sim_options, f"fwprov-sim: man page options {sorted(got)} == --help {sorted(sim_options)}")
 
 # --- bash: the completion's own tables, asked through bash itself.
 def bash_words(kind, key):

@@ -78,7 +78,8 @@ complete_words() {  # complete_words WORD... : what the completion offers for th
     printf "%s\n" "${COMPREPLY[@]}"' _ "$root/usr/share/bash-completion/completions/fwprov" "$@"
 }
 [ "$(complete_words fwprov fl)" = "flash" ] && pass || fail "bash: fwprov fl<TAB> gave '$(complete_words fwprov fl)', expected flash"
-[ "$(complete_words fwprov flash wr)" = "write" ] && pass || fail "bash: fwprov flash wr<TAB> gave '$(complete_words fwprov flash wr)'"
+[ "$(complete_words fwprov flash i)" = "id" ] && pass || fail "bash: fwprov flash i<TAB> gave '$(complete_words fwprov flash i)', expected id"
+[ "$(complete_words fwprov flash write_flash --flash_m)" = "--flash_mode" ] && pass || fail "bash: an alias's options: '$(complete_words fwprov flash write_flash --flash_m)'"
 [ "$(complete_words fwprov --json flash --po)" = "--port" ] && pass || fail "bash: fwprov --json flash --po<TAB> gave '$(complete_words fwprov --json flash --po)'"
 [ "$(complete_words fwprov flash -p fl)" = "" ] && pass || fail "bash: the value of -p completes as a file, not a command"
 if command -v zsh >/dev/null; then
@@ -103,6 +104,7 @@ stop_sim "$SIM_PID"
 # Relocated: the tree moved elsewhere still finds its stubs; FWPROV_STUB_DIR is consulted next.
 mv "$root" "$WORK/moved"
 root="$WORK/moved"
+FWPROV_SIM="$root/usr/bin/fwprov-sim"
 start_sim moved
 expect_exit 0 "relocated fwprov flash id" -- run_installed fwprov flash -p "socket://127.0.0.1:$SIM_PORT" id
 expect_grep "Stub running \\(from $root/usr/share/fwprov/stubs/esp32\\.json\\)" "$WORK/err" "relocated tree uses its own stub"

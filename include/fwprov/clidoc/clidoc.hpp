@@ -53,11 +53,17 @@ struct ManOptions {
   std::string version;                 // the footer's source field, e.g. "fwprov 0.1.0"
   std::string manual = "fwprov manual";
   std::vector<ManSection> root_extra;  // sections added to the program's own page
+  std::vector<std::string> see_also;   // other pages, e.g. "fwprov(1)"
 };
 
 // One page for the program (its commands and global options) and one per command, e.g.
 // fwprov-flash(1) with a subsection per subcommand (write, read, ...).
 std::vector<ManPage> man_pages(const CommandDoc& program, const ManOptions& options);
+
+// A hidden `--man DIR` option for a program without a help command (fwprov-sim): writes
+// man_pages() into DIR, all or nothing, and ends parsing with CLI::Success (exit 0). It runs
+// before required options are checked, so `fwprov-sim --man DIR` needs no --flash.
+void add_man_option(CLI::App& app, ManOptions options);
 
 // A bash completion script (complete -F) and a zsh one (#compdef) for the program.
 std::string bash_completion(const CommandDoc& program);
