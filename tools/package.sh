@@ -5,8 +5,9 @@
 # - builds BUILD_DIR first (tools/build.sh) unless --no-build (the package test reuses the
 #   binaries already built);
 # - fetches the flasher stubs from the pinned esptool-js package (tools/fetch-stubs.sh);
-# - version: project version + git commit, e.g. 0.1.0+git321.1a2b3c4d5e6f (the commit count
-#   first so later commits sort later); a Debian changelog entry for it;
+# - version: project version + the git commit the binary was built from, e.g.
+#   0.1.0+git321.1a2b3c4d5e6f (the commit count first so later commits sort later; ".dirty"
+#   when built with local changes); a Debian changelog entry for it;
 # - runs lintian when installed (docs/install.md lists the tags it still reports and why).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,14 +31,18 @@ fi
 bash "$root/tools/fetch-stubs.sh" "$build_dir/stubs"
 
 project_version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build_dir/CMakeCache.txt")
-if commit=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null); then
-  count=$(git -C "$root" rev-list --count HEAD)
+# The commit the binary was built from (what its --version says), not whatever HEAD is now.
+built=$("$build_dir/src/cli/fwprov" --version | sed -n 's/^commit: *//p')
+commit=${built%-dirty}
+if [ "$commit" != unknown ] && count=$(git -C "$root" rev-list --count "$commit" 2>/dev/null); then
   version="$project_version+git$count.$commit"
-  when=$(git -C "$root" log -1 --format=%aD HEAD)
+  when=$(git -C "$root" log -1 --format=%aD "$commit")
 else
   version="$project_version"
   when=$(date -R)
 fi
+# Built with local changes: say so in the version too.
+[ "$built" = "$commit" ] || version="$version.dirty"
 maintainer=$(sed -n 's/^FWPROV_DEB_MAINTAINER:STRING=//p' "$build_dir/CMakeCache.txt")
 
 # The Debian changelog (a native package: /usr/share/doc/fwprov/changelog.gz); the project's
@@ -46,7 +51,7 @@ mkdir -p "$build_dir/packaging/deb"
 {
   echo "fwprov ($version) unstable; urgency=medium"
   echo
-  echo "  * Package of fwprov ${commit:-(no git)} built by tools/package.sh."
+  echo "  * Package of fwprov commit $built, built by tools/package.sh."
   echo "  * What changed: /usr/share/doc/fwprov/changelog.md."
   echo
   echo " -- $maintainer  $when"

@@ -29,9 +29,14 @@ if grep -q '^FWPROV_STATIC_DEPS:BOOL=ON' "$BUILD_DIR/CMakeCache.txt"; then
 fi
 version=$(dpkg-deb -f "$deb" Version)
 project_version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$BUILD_DIR/CMakeCache.txt")
-commit=$(git -C "$SOURCE_DIR" rev-parse --short=12 HEAD 2>/dev/null || true)
-if [ -n "$commit" ]; then
-  [[ $version == "$project_version+git"*".$commit" ]] && pass || fail "Version '$version' is not $project_version+gitN.$commit"
+built=$("$root/usr/bin/fwprov" --version | sed -n 's/^commit: *//p')
+commit=${built%-dirty}
+if [ "$commit" != unknown ]; then
+  [[ $commit =~ ^[0-9a-f]{12}$ ]] && pass || fail "--version commit '$built' is not 12 hex digits (-dirty)"
+  git -C "$SOURCE_DIR" cat-file -e "$commit^{commit}" 2>/dev/null && pass || fail "--version commit $commit is not a commit of $SOURCE_DIR"
+  want="$project_version+git$(git -C "$SOURCE_DIR" rev-list --count "$commit").$commit"
+  [ "$built" = "$commit" ] || want="$want.dirty"
+  [ "$version" = "$want" ] && pass || fail "Version '$version', expected $want (project version + the binary's commit)"
 fi
 zcat "$root/usr/share/doc/fwprov/changelog.gz" >"$WORK/changelog"
 expect_grep "^fwprov \\($(printf '%s' "$version" | sed 's/[.+]/\\&/g')\\) " "$WORK/changelog" "Debian changelog entry for the package version"
@@ -54,7 +59,7 @@ done
 # --- fwprov --version from the unpacked root
 expect_exit 0 "--version" -- "$fwprov" --version
 expect_grep "^fwprov $project_version$" "$WORK/out" "--version names the version"
-[ -n "$commit" ] && expect_grep "^commit: +$commit" "$WORK/out" "--version names the commit"
+expect_grep "^commit: +([0-9a-f]{12}(-dirty)?|unknown)$" "$WORK/out" "--version names the commit"
 expect_grep "^OpenSSL: +OpenSSL 3\\." "$WORK/out" "--version names OpenSSL"
 expect_grep "^zlib: +[0-9]+\\.[0-9]+" "$WORK/out" "--version names zlib"
 expect_grep "^libserialport: +[0-9]+\\.[0-9]+" "$WORK/out" "--version names libserialport"
@@ -84,6 +89,12 @@ complete_words() {  # complete_words WORD... : what the completion offers for th
 [ "$(complete_words fwprov flash -p fl)" = "" ] && pass || fail "bash: the value of -p completes as a file, not a command"
 if command -v zsh >/dev/null; then
   zsh -n "$root/usr/share/zsh/vendor-completions/_fwprov" && pass || fail "zsh: _fwprov does not parse"
+  zsh_offers() { zsh -f "$SOURCE_DIR/tests/cli/zsh_complete.zsh" "$root/usr/share/zsh/vendor-completions/_fwprov" "$@"; }
+  [ "$(zsh_offers fwprov fl)" = "flash" ] && pass || fail "zsh: fwprov fl<TAB> gave '$(zsh_offers fwprov fl)'"
+  [ "$(zsh_offers fwprov --json flash --po)" = "--port" ] && pass || fail "zsh: fwprov --json flash --po<TAB> gave '$(zsh_offers fwprov --json flash --po)'"
+  [ "$(zsh_offers fwprov flash -p fl)" = "<files>" ] && pass || fail "zsh: the value of -p completes as a file"
+else
+  echo "note: zsh is not installed; the zsh completion is checked as text only (cli_docs test)"
 fi
 
 # --- fwprov flash with the packaged stub, from a folder with no node_modules above it
