@@ -64,6 +64,8 @@ rm -f "$out_dir"/fwprov_*.deb
   -D CPACK_PACKAGE_VERSION="$version" >"$out_dir/cpack.log" 2>&1) ||
   { cat "$out_dir/cpack.log" >&2; echo "package: cpack failed" >&2; exit 1; }
 rm -rf "$out_dir/_CPack_Packages"
+# Only the package carries the changelog entry; a later `cmake --install` must not pick it up.
+rm -f "$build_dir/packaging/deb/changelog.gz"
 deb=$(ls "$out_dir"/fwprov_*.deb)
 
 if command -v lintian >/dev/null; then
