@@ -9,6 +9,7 @@ FWPROV_PACKAGES=(
   libmbedtls-dev libserialport-dev
   clang libclang-rt-14-dev
   nodejs npm python3
+  dpkg-dev file lintian man-db zsh
 )
 # Installed with --no-install-recommends (opensc would pull in pcscd): the PKCS#11 header
 # (libp11-kit-dev), SoftHSM2 for the HSM tests, pkcs11-tool (opensc) to store a certificate

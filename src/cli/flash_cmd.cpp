@@ -354,7 +354,7 @@ void setup_flash(CLI::App& app, Context& context) {
       ->capture_default_str();
   flash->add_option("--after,-a", options->after, "After: hard_reset|soft_reset|no_reset|no_reset_stub (dashes too)")->capture_default_str();
   auto* stub_option = flash->add_option("--stub", options->stub_file,
-                                        "Flasher stub JSON (esptool/esptool-js format); default: the one of an installed esptool or esptool-js");
+                                        "Flasher stub JSON (esptool/esptool-js format); default: the package's (share/fwprov/stubs), then $FWPROV_STUB_DIR, then an installed esptool or esptool-js");
   flash->add_flag("--no-stub,--no_stub", options->no_stub, "Talk to the ROM loader only (slower; no stub upload)")->excludes(stub_option);
   flash->add_option("--timeout", options->timeout_seconds,
                     "Seconds to wait for a reply before resending (3 tries); longer operations scale it like esptool")

@@ -3,10 +3,7 @@
 // JSON document on stdout (docs/cli-contract.md).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <libserialport.h>
 #include <nlohmann/json.hpp>
-#include <openssl/crypto.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <optional>
@@ -16,34 +13,15 @@
 #include "commands.hpp"
 #include "fwprov/core/cleanup.hpp"
 #include "fwprov/core/error.hpp"
+#include "version.hpp"
 
 #ifndef FWPROV_VERSION
 #define FWPROV_VERSION "dev"
-#endif
-#ifndef FWPROV_GIT_COMMIT
-#define FWPROV_GIT_COMMIT "unknown"
 #endif
 
 namespace {
 
 using fwprov::cli::Context;
-
-// What `--version` reports. Kept to one function so the build-info helper (version.cpp, when it
-// lands) can replace it in one place.
-nlohmann::json version_info() {
-  return {{"version", FWPROV_VERSION},
-          {"git_commit", FWPROV_GIT_COMMIT},
-          {"openssl", OpenSSL_version(OPENSSL_VERSION)},
-          {"zlib", zlibVersion()},
-          {"libserialport", sp_get_package_version_string()}};
-}
-
-std::string version_text() {
-  auto info = version_info();
-  return fmt::format("fwprov {} (commit {})\n  {}\n  zlib {}\n  libserialport {}", info["version"].get<std::string>(),
-                     info["git_commit"].get<std::string>(), info["openssl"].get<std::string>(),
-                     info["zlib"].get<std::string>(), info["libserialport"].get<std::string>());
-}
 
 void report(const Context& context, const fwprov::Error& error) {
   context.out.error(error.what());
@@ -179,7 +157,7 @@ int main(int argc, char** argv) {
                "Run `fwprov COMMAND --help` (or `fwprov help COMMAND`) for a command's options,\n"
                "`fwprov help exit-codes` for exit codes; docs/cli-contract.md says what scripts can rely on.",
                "fwprov"};
-  app.set_version_flag("--version", version_text(), "Print the version and the versions of the libraries built in");
+  app.set_version_flag("--version", fwprov::cli::version_text, "Print the version, git commit, build type and linked library versions");
   app.require_subcommand(1);
   app.fallthrough();  // global options are accepted after the subcommand too
   app.add_flag("--json", context.options.json, "Print exactly one JSON document on stdout, whatever the outcome (for scripts)");
@@ -196,7 +174,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
       if (dynamic_cast<const CLI::CallForVersion*>(&error) != nullptr) {
         if (!context.options.json) return app.exit(error);
-        context.out.document(version_info());
+        context.out.document(fwprov::cli::version_json());
         context.out.flush_document();
         return 0;
       }

@@ -52,8 +52,20 @@ StubImage load_stub_json(const fs::path& path) {
   return stub;
 }
 
+// The installed package's own stubs first: relative to the running binary, so an unpacked or
+// relocated tree (prefix/bin/fwprov + prefix/share/fwprov/stubs) works wherever it lies.
+std::vector<fs::path> stub_directories() {
+  std::vector<fs::path> dirs;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec && exe.has_parent_path()) dirs.push_back(exe.parent_path().parent_path() / "share" / "fwprov" / "stubs");
+  if (const char* env = std::getenv("FWPROV_STUB_DIR"); env != nullptr && *env != '\0') dirs.emplace_back(env);
+  return dirs;
+}
+
 std::vector<fs::path> stub_search_paths() {
   std::vector<fs::path> paths;
+  for (const auto& dir : stub_directories()) paths.push_back(dir / "esp32.json");
   const fs::path js = "esptool-js/lib/targets/stub_flasher/esp32.json";
   std::error_code ec;
   // esptool-js: a node_modules folder here or above, then the global module folders.

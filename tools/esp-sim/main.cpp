@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 
+#include "fwprov/clidoc/clidoc.hpp"
 #include "fwprov/core/numbers.hpp"
 #include "session.hpp"
 
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
                  "eFuse controller state as an espefuse virtual eFuse FILE (ESP32; loaded, rewritten after every write)");
   app.add_flag("--no-banner", no_banner, "Do not print the ROM boot banner when a host connects");
   app.footer("Example: fwprov-sim --flash flash.bin --flash-size 4MB --tcp 0   (then: fwprov flash -p socket://127.0.0.1:PORT id)");
+  fwprov::clidoc::add_man_option(app, {"fwprov", "fwprov manual", {}, {"fwprov(1)", "fwprov-flash(1)"}});  // the installed page
   CLI11_PARSE(app, argc, argv);
 
   if ((tcp_port >= 0) == pty) {

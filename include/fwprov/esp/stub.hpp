@@ -1,7 +1,8 @@
 #pragma once
 // The flasher stub as esptool and esptool-js ship it: a JSON file with base64 `text` and
-// `data` segments, their load addresses and the entry point. fwprov ships no stub; it uses
-// one given by --stub or found in an installed esptool / esptool-js.
+// `data` segments, their load addresses and the entry point. The fwprov package carries
+// esptool-js's stubs (share/fwprov/stubs/<chip>.json); otherwise fwprov uses one given by
+// --stub or found in an installed esptool / esptool-js.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -23,8 +24,12 @@ struct StubImage {
 // Throws Input errors naming the file and the field.
 StubImage load_stub_json(const std::filesystem::path& path);
 
-// Where an installed esptool (Python, stub_flasher/{2,1}/esp32.json or stub_flasher_32.json)
-// or esptool-js (node_modules/esptool-js/lib/targets/stub_flasher/esp32.json, local or
+// Folders of stubs named <chip>.json, in the order they are consulted: the package's own,
+// relative to the running binary (<bin>/../share/fwprov/stubs), then $FWPROV_STUB_DIR.
+std::vector<std::filesystem::path> stub_directories();
+
+// The ESP32 stub in each of stub_directories(), then where an installed esptool (Python,
+// stub_flasher/{2,1}/esp32.json or stub_flasher_32.json) or esptool-js (node_modules/esptool-js/lib/targets/stub_flasher/esp32.json, local or
 // global) keeps its ESP32 stub; the first that exists, or nullopt.
 std::optional<std::filesystem::path> find_installed_stub();
 std::vector<std::filesystem::path> stub_search_paths();
