@@ -1,5 +1,6 @@
 #include "fwprov/esp/stub.hpp"
 
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -52,9 +53,12 @@ StubImage load_stub_json(const fs::path& path) {
   return stub;
 }
 
-std::vector<fs::path> stub_search_paths() {
+std::vector<fs::path> stub_search_paths(std::string_view file, const fs::path& stub_dir) {
   std::vector<fs::path> paths;
-  const fs::path js = "esptool-js/lib/targets/stub_flasher/esp32.json";
+  const std::string json = std::string(file) + ".json";
+  if (!stub_dir.empty()) paths.push_back(stub_dir / json);
+  if (const char* env = std::getenv("FWPROV_STUB_DIR"); env != nullptr && *env != '\0') paths.push_back(fs::path(env) / json);
+  const fs::path js = fs::path("esptool-js/lib/targets/stub_flasher") / json;
   std::error_code ec;
   // esptool-js: a node_modules folder here or above, then the global module folders.
   for (fs::path dir = fs::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
@@ -62,7 +66,7 @@ std::vector<fs::path> stub_search_paths() {
     if (dir == dir.parent_path()) break;
   }
   for (const char* root : {"/usr/lib/node_modules", "/usr/local/lib/node_modules"}) paths.push_back(fs::path(root) / js);
-  // esptool (Python): new stub first, then the legacy one, then the pre-v4.6 name.
+  // esptool (Python): new stub first, then the legacy one, then the pre-v4.6 name (ESP32 only).
   std::vector<fs::path> site_dirs;
   for (const char* base : {"/usr/lib", "/usr/local/lib"}) {
     for (const auto& entry : fs::directory_iterator(base, ec)) {
@@ -78,18 +82,27 @@ std::vector<fs::path> stub_search_paths() {
       site_dirs.push_back(entry.path() / "site-packages");
   }
   for (const auto& site : site_dirs) {
-    paths.push_back(site / "esptool/targets/stub_flasher/2/esp32.json");
-    paths.push_back(site / "esptool/targets/stub_flasher/1/esp32.json");
-    paths.push_back(site / "esptool/targets/stub_flasher/stub_flasher_32.json");
+    paths.push_back(site / "esptool/targets/stub_flasher/2" / json);
+    paths.push_back(site / "esptool/targets/stub_flasher/1" / json);
+    if (file == "esp32") paths.push_back(site / "esptool/targets/stub_flasher/stub_flasher_32.json");
   }
   return paths;
 }
 
-std::optional<fs::path> find_installed_stub() {
+std::optional<fs::path> find_stub(std::string_view file, const fs::path& stub_dir) {
   std::error_code ec;
-  for (const auto& path : stub_search_paths())
+  for (const auto& path : stub_search_paths(file, stub_dir))
     if (fs::is_regular_file(path, ec)) return path;
   return std::nullopt;
+}
+
+std::optional<fs::path> find_installed_stub() { return find_stub("esp32"); }
+
+void check_stub_load_address(const StubImage& stub, std::uint32_t expected_text_start, std::string_view chip_name) {
+  if (stub.text_start == expected_text_start) return;
+  throw Error(ErrorKind::Input, SourceLocation(stub.source.string(), 0, 0, "text_start"),
+              fmt::format("this stub loads at 0x{:08X}, but the {} stub must load at 0x{:08X}: it is built for another chip",
+                          stub.text_start, chip_name, expected_text_start));
 }
 
 }  // namespace fwprov::esp

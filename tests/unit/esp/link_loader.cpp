@@ -114,22 +114,34 @@ LoaderOptions quick_options() {
 
 }  // namespace
 
-TEST_CASE("loader names an unsupported chip cleanly") {
+TEST_CASE("loader refuses a chip other than --chip, naming both") {
   auto [host, device] = make_memory_pair();
-  FakeRom rom(std::move(device), 0x000007C6);  // ESP32-S2
-  Loader loader(*host, quick_options());
+  FakeRom rom(std::move(device), 0x000007C6);  // ESP32-S2 (no chip id: found by its magic word)
+  auto options = quick_options();
+  options.expected_chip = target_by_name("esp32");
+  Loader loader(*host, options);
   try {
     loader.connect();
-    FAIL("connect accepted an ESP32-S2");
+    FAIL("connect accepted an ESP32-S2 as an ESP32");
   } catch (const Error& error) {
     CHECK(error.kind() == ErrorKind::Device);
     CHECK(std::string(error.what()).find("ESP32-S2") != std::string::npos);
+    CHECK(std::string(error.what()).find("not an ESP32 ") != std::string::npos);
   }
+}
+
+TEST_CASE("loader detects an ESP32-S2 by its magic word when GET_SECURITY_INFO has no chip id") {
+  auto [host, device] = make_memory_pair();
+  FakeRom rom(std::move(device), 0x000007C6);
+  Loader loader(*host, quick_options());
+  loader.connect();
+  CHECK(loader.chip().name == "ESP32-S2");
+  CHECK(loader.target().bootloader_offset == 0x1000);
 }
 
 TEST_CASE("loader reports a command the ROM does not support") {
   auto [host, device] = make_memory_pair();
-  FakeRom rom(std::move(device), esp32::kChipMagicEsp32);
+  FakeRom rom(std::move(device), 0x00F01D83);  // ESP32
   Loader loader(*host, quick_options());
   loader.connect();
   CHECK(loader.chip().name == "ESP32");
