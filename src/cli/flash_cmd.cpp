@@ -325,14 +325,16 @@ void run_write(Context& context, const FlashOptions& given_options, const WriteA
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const auto& write = plan[i];
     if (args.skip_unchanged) {
+      auto check_started = std::chrono::steady_clock::now();
       Md5 wanted = padded_md5(write.bytes);
       auto padded_size = static_cast<std::uint32_t>((write.bytes.size() + 3) / 4 * 4);
       if (session.loader().flash_md5(write.offset, padded_size) == wanted) {
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - check_started).count();
         if (i < compressing.size()) compressing[i].wait();
         context.out.result(fmt::format("Skipped {} at 0x{:08X}: the flash already holds it (MD5 {})", write.file.string(),
                                        write.offset, to_hex(wanted)));
         files.push_back({{"file", write.file.string()}, {"offset", write.offset}, {"size", padded_size},
-                         {"md5", to_hex(wanted)}, {"skipped", true}, {"verified", true}});
+                         {"md5", to_hex(wanted)}, {"skipped", true}, {"verified", true}, {"seconds", seconds}});
         continue;
       }
     }
