@@ -1,13 +1,14 @@
 // esptool-js against fwprov-sim posing as one chip of the chip table:
-//   node esptool_js_chip_client.mjs PORT WORKDIR CHIP_PREFIX BOOT_OFFSET
+//   node esptool_js_chip_client.mjs PORT WORKDIR CHIP_PREFIX BOOT_OFFSET [erase]
 // detect (the description must start with CHIP_PREFIX), upload esptool-js's stub for that
 // chip, change baud, write compressed (at the chip's bootloader offset, 0x8000, 0x20000) and
-// raw (0x100000, 0x200000), check each MD5, read each back. One JSON summary line.
+// raw (0x100000, 0x200000), check each MD5, read each back. With `erase`: erase the whole
+// flash instead and check that app.bin's region reads back as 0xFF. One JSON summary line.
 import { ESPLoader, Transport } from "esptool-js";
 import { capturingTerminal, loaderFrom, md5hex } from "./client_support.mjs";
 import { TcpSerialPort } from "./tcp_serial_port.mjs";
 
-const [port, workdir, prefix, bootOffset] = process.argv.slice(2);
+const [port, workdir, prefix, bootOffset, mode] = process.argv.slice(2);
 if (!port || !workdir || !prefix || bootOffset === undefined) {
   console.error("usage: node esptool_js_chip_client.mjs PORT WORKDIR CHIP_PREFIX BOOT_OFFSET");
   process.exit(2);
@@ -35,6 +36,16 @@ try {
   summary.stub = loader.IS_STUB;
   if (!loader.IS_STUB) fail("esptool-js did not end up talking to its stub");
   summary.baud = transport.baudrate;
+  if (mode === "erase") {
+    await loader.eraseFlash();
+    const size = load("app.bin").length;
+    const md5 = await loader.flashMd5sum(0x20000, size);
+    if (md5 !== md5hex(Buffer.alloc(size, 0xff))) fail(`after eraseFlash the region at 0x20000 is not blank (${md5})`);
+    summary.erased = true;
+    await transport.disconnect();
+    console.log(JSON.stringify(summary));
+    process.exit(0);
+  }
 
   const compressed = [
     { address: Number(bootOffset), data: load("boot.bin") },

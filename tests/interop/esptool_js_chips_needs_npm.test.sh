@@ -3,7 +3,8 @@
 # esptool-js's own stub for that chip (the simulator starts only that chip's stub), baud
 # change, compressed and raw writes, MD5, read-back; the simulator's flash file must hold the
 # bytes. Then fwprov flash with the same stub folder verifies what esptool-js wrote and
-# writes/reads through the stub itself. Needs the npm registry the first time.
+# writes/reads through the stub itself; last, esptool-js erases the chip. Needs the npm
+# registry the first time.
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/../cli/esp_sim_lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,6 +52,13 @@ while read -r label chip prefix boot stub_file sim_extra; do
   expect_exit 0 "$label: fwprov write" -- "${f[@]}" -b 921600 write 0x300000 "$WORK/raw2.bin"
   expect_exit 0 "$label: fwprov read" -- "${f[@]}" read 0x300000 40000 "$WORK/$label-back.bin"
   expect_same_file "$WORK/$label-back.bin" "$WORK/raw2.bin" "$label: fwprov read-back"
+  # esptool-js erases the chip; the flash file is blank afterwards.
+  if (cd "$here" && timeout 300 node esptool_js_chip_client.mjs "$SIM_PORT" "$WORK" "$prefix" "$boot" erase) >"$WORK/$label.eout" 2>"$WORK/$label.eerr"; then
+    pass
+  else
+    fail "$label: esptool-js erase failed"; sed 's/^/  /' "$WORK/$label.eerr" | tail -10 >&2
+  fi
+  if cmp -s "$flash" <(head -c "$(stat -c %s "$flash")" /dev/zero | tr '\0' '\377'); then pass; else fail "$label: flash not blank after esptool-js eraseFlash"; fi
   stop_sim "$SIM_PID"
 done <<'CHIPS'
 esp32      esp32    ESP32-D0WD 0x1000 esp32        -

@@ -134,7 +134,6 @@ void Device::handle(const Request& request, std::vector<Bytes>& out, json& log) 
     case op::SpiAttach:
       if (request.data.size() != 4 && request.data.size() != 8)
         return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
-      flash_attached_ = true;
       return reply(out, request.opcode, 0);
     case op::SpiSetParams:
       if (request.data.size() != 24) return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));

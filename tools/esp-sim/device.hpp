@@ -114,7 +114,6 @@ class Device {
   bool app_running_ = false;
   std::map<std::uint32_t, std::uint32_t> registers_;
   std::vector<RegisterHandler> handlers_;
-  bool flash_attached_ = false;           // ROMs after the ESP32's leave the flash detached
   std::vector<std::uint32_t> mem_starts_;  // MEM_BEGIN load addresses of the current upload
   WriteSession write_;
   ReadStream read_;
