@@ -540,9 +540,9 @@ void run_id(Context& context, const FlashOptions& options) {
 }
 
 void add_image_params(CLI::App* command, WriteArgs& args) {
-  command->add_option("--flash_mode,--flash-mode,--fm", args.flash_mode, "Flash mode for the bootloader header at 0x1000: qio|qout|dio|dout|keep")
+  command->add_option("--flash_mode,--flash-mode,--fm", args.flash_mode, "Flash mode for the bootloader header (at the chip's bootloader offset: 0x1000 ESP32/S2, 0x0 most, 0x2000 C5/P4): qio|qout|dio|dout|keep")
       ->capture_default_str();
-  command->add_option("--flash_freq,--flash-freq,--ff", args.flash_freq, "Flash frequency for the header: 80m|40m|26m|20m|keep")
+  command->add_option("--flash_freq,--flash-freq,--ff", args.flash_freq, "Flash frequency for the header: the chip's names (ESP32/S2/S3/C3/P4 80m|40m|26m|20m, C2 60m..15m, H2 48m..12m, C6/C5/C61 80m|40m|20m) or keep")
       ->capture_default_str();
   command->add_option("--flash_size,--flash-size,--fs", args.flash_size,
                       "Flash size: 1MB..128MB sets the header and SPI parameters; keep/detect use the detected size")
@@ -558,7 +558,7 @@ void setup_flash(CLI::App& app, Context& context) {
   auto read_args = std::make_shared<std::vector<std::string>>();
   auto erase_args = std::make_shared<std::vector<std::string>>();
 
-  auto* flash = app.add_subcommand("flash", "Write, read, verify or erase an ESP32's flash over serial (esptool-compatible)");
+  auto* flash = app.add_subcommand("flash", "Write, read, verify or erase the flash of an ESP32, S2, S3, C2, C3, C5, C6, C61, H2 or P4 over serial (esptool-compatible)");
   flash->require_subcommand(1);
   flash->fallthrough();
   std::string chip_names = "auto";
@@ -604,10 +604,15 @@ void setup_flash(CLI::App& app, Context& context) {
   write_cmd->add_flag("--skip-unchanged,--skip-flashed,--skip_flashed", write->skip_unchanged,
                       "Ask the flash's MD5 of each region first; regions that already match are not written");
   write_cmd->add_flag("--force", write->force, "Write images whose header names another chip or excludes this chip's revision");
-  write_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 -b 460800 write --flash_mode dio --flash_freq 40m --flash_size 4MB \\\n"
+  write_cmd->footer("Examples:\n  fwprov flash -p /dev/ttyUSB0 -b 460800 write --flash_mode dio --flash_freq 40m --flash_size 4MB \\\n"
                     "      0x1000 bootloader.bin 0x8000 partition-table.bin 0x16000 ota_data_initial.bin 0x20000 firmware.bin\n"
-                    "The bootloader at 0x1000 gets the mode/freq/size in its header (as esptool). Exit 7 if a region's MD5 still\n"
-                    "differs after one retry.");
+                    "  fwprov flash -p /dev/ttyACM0 write --from build/flasher_args.json      # an ESP-IDF build\n"
+                    "  fwprov flash -p /dev/ttyACM0 write @build/flash_args\n"
+                    "  fwprov flash -p /dev/ttyUSB0 write storage=storage.bin ota_0=app.bin --table partitions.csv\n"
+                    "  fwprov flash -p /dev/ttyUSB0 write --skip-unchanged 0x10000 app.bin   # rework: only what changed\n"
+                    "The bootloader at the chip's bootloader offset gets the mode/freq/size in its header (as esptool). Images\n"
+                    "for another chip or revision are refused (exit 3) unless --force. Exit 7 if a region's MD5 still differs\n"
+                    "after one retry.");
   write_cmd->callback([&context, options, write] { run_write(context, *options, *write); });
 
   auto* verify_cmd = flash->add_subcommand("verify", "Compare flash with files by MD5 (exit 7 when any differs)")->alias("verify_flash")->alias("verify-flash");
