@@ -234,6 +234,10 @@ void Loader::leave(AfterReset mode) {
   const bool stub = personality_ == Personality::Stub;
   switch (mode) {
     case AfterReset::HardReset:
+      // esptool clears the S3's "force download boot" bit first, or the chip would come back
+      // in the loader instead of the app.
+      if (chip_.target != nullptr && chip_.target->force_download_register != 0)
+        write_reg(chip_.target->force_download_register, 0, 1);
       hard_reset(link_.transport());
       return;
     case AfterReset::SoftReset:

@@ -59,6 +59,9 @@ while read -r chip display chip_id boot revision; do
   expect_grep "Stub running \(from $FWPROV_STUB_DIR/$chip" "$WORK/err" "$chip: the chip's own stub from FWPROV_STUB_DIR"
   expect_flash_equals "$flash" $((boot)) "$WORK/$chip-boot-patched.bin" "$chip: bootloader patched at $boot"
   expect_flash_equals "$flash" $((0x20000)) "$WORK/data.bin" "$chip: data"
+  if [ "$chip" = esp32s3 ]; then  # hard reset: the force-download bit (RTC_CNTL_OPTION1 bit 0) cleared first
+    expect_log "$WORK/$chip.log" stub WRITE_REG "$chip: force-download bit cleared" args="[$((0x6000812C)), 0, 1, 0]"
+  fi
   expect_exit 0 "$chip: read back" -- "${f[@]}" read 0x20000 65536 "$WORK/$chip-back.bin"
   expect_same_file "$WORK/$chip-back.bin" "$WORK/data.bin" "$chip: read-back"
   expect_exit 0 "$chip: verify with write's flash parameters" -- "${f[@]}" verify --flash_mode dio --flash_size 4MB \

@@ -103,6 +103,9 @@ struct Target {
   std::uint16_t usb_otg_pid = 0;  // VID 0x303A, this PID: USB-OTG CDC (0: none)
   bool usb_serial_jtag = false;   // VID 0x303A PID 0x1001
   UsbJtagWatchdog usb_jtag_watchdog{};
+  // RTC_CNTL_OPTION1 of chips whose "force download boot" bit (bit 0) esptool clears before a
+  // hard reset, so the chip boots the app (ESP32-S3; 0: none).
+  std::uint32_t force_download_register = 0;
 
   // Values fwprov-sim answers with by default (sim choices, fact sheet §4.1).
   std::array<std::uint8_t, 6> demo_mac{};

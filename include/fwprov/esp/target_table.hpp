@@ -64,6 +64,7 @@ inline constexpr Target kTargets[] = {
      .fixed_crystal_mhz = 40, .spi = new_spi(0x60002000), .flash_freqs = kFreqStd,
      .stubs = {StubBuild{"esp32s3", 0x40378000, 0}}, .usb_otg_pid = 0x0009, .usb_serial_jtag = true,
      .usb_jtag_watchdog = {0x600080B0, 0x60008098, 0x600080B8, 0x600080B4, 0x8F1D312A, 31},
+     .force_download_register = 0x6000812C,
      .demo_mac = {0xF4, 0x12, 0xFA, 0x05, 0x06, 0x07}, .demo_revision = 2},
     {.esptool_name = "esp32c3", .display_name = "ESP32-C3", .image_chip_id = 5, .security_info_size = 20,
      .magic = {0x6921506F, 0x1B31506F, 0x4881606F, 0x4361606F}, .magic_count = 4, .bootloader_offset = 0x0,
