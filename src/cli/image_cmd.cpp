@@ -16,6 +16,7 @@
 #include "fwprov/image/flash_params.hpp"
 #include "fwprov/image/format.hpp"
 #include "fwprov/image/image.hpp"
+#include "fwprov/image/merge.hpp"
 #include "fwprov/image/patch.hpp"
 
 namespace fwprov::cli {
@@ -220,10 +221,72 @@ void run_patch(Context& context, const PatchArgs& args) {
     context.out.result(fmt::format("{} -> {} ({} bytes, header bytes 2-3: {})", args.file, args.output, result.bytes.size(), header));
 }
 
+// --- merge (esptool merge-bin) ---------------------------------------------------------
+
+struct MergeArgs {
+  std::string chip, output, format = "raw", mode = "keep", freq = "keep", size = "keep";
+  std::string pad_to_size, target_offset = "0";
+  std::optional<std::uint32_t> chunk_size;
+  bool md5_disable = false;
+  std::vector<std::string> pairs;
+};
+
+std::uint32_t merge_number(const std::string& text, const std::string& what) {
+  const auto parsed = parse_size(text);
+  if (!parsed || *parsed > 0xFFFFFFFF) throw Error(ErrorKind::Usage, what + " '" + text + "' is not a number (e.g. 0x1000, 4MB)");
+  return static_cast<std::uint32_t>(*parsed);
+}
+
+void run_merge(Context& context, const MergeArgs& args) {
+  MergeOptions options;
+  options.chip = chip_by_name(args.chip);
+  if (options.chip == nullptr) {
+    std::string names;
+    for (const auto& chip : known_chips()) names += (names.empty() ? "" : ", ") + std::string(chip.esptool_name);
+    throw Error(ErrorKind::Usage, "--chip '" + args.chip + "' is not a chip esptool knows (choose from " + names + ")");
+  }
+  if (args.format == "raw") options.format = MergeFormat::Raw;
+  else if (args.format == "hex") options.format = MergeFormat::Hex;
+  else if (args.format == "uf2") options.format = MergeFormat::Uf2;
+  else throw Error(ErrorKind::Usage, "--format '" + args.format + "': choose raw, hex or uf2");
+  if (options.format != MergeFormat::Raw && (!args.pad_to_size.empty() || args.target_offset != "0"))
+    throw Error(ErrorKind::Usage, "--pad-to-size and --target-offset apply to --format raw only");
+  if (options.format != MergeFormat::Uf2 && (args.chunk_size || args.md5_disable))
+    throw Error(ErrorKind::Usage, "--chunk-size and --md5-disable apply to --format uf2 only");
+  options.params = FlashParams::parse(args.mode, args.freq, args.size, options.chip->image_chip_id);
+  options.target_offset = merge_number(args.target_offset, "--target-offset");
+  if (!args.pad_to_size.empty()) options.pad_to_size = merge_number(args.pad_to_size, "--pad-to-size");
+  options.chunk_size = args.chunk_size;
+  options.uf2_md5 = !args.md5_disable;
+  if (args.pairs.empty() || args.pairs.size() % 2 != 0)
+    throw Error(ErrorKind::Usage, "merge needs ADDRESS FILE pairs, e.g. 0x1000 bootloader.bin 0x8000 partition-table.bin 0x10000 app.bin");
+  std::vector<MergeInput> inputs;
+  for (std::size_t i = 0; i < args.pairs.size(); i += 2) {
+    MergeInput input;
+    input.address = merge_number(args.pairs[i], "address");
+    input.name = args.pairs[i + 1];
+    input.data = read_file(input.name);
+    inputs.push_back(std::move(input));
+  }
+  const MergeResult result = merge_images(std::move(inputs), options);
+  for (const auto& warning : result.warnings) context.out.warning({{}, warning});
+  write_file_atomic(args.output, result.output);
+  if (context.options.json)
+    return context.out.document({{"ok", true},
+                                 {"chip", std::string(options.chip->esptool_name)},
+                                 {"format", args.format},
+                                 {"outputs", nlohmann::json::array({{{"path", args.output},
+                                                                     {"size", result.output.size()},
+                                                                     {"sha256", to_hex(sha256(result.output))},
+                                                                     {"kind", "merged-" + args.format}}})}});
+  context.out.note(fmt::format("Wrote 0x{:x} bytes to {} ({}{})", result.output.size(), args.output, args.format,
+                               options.format == MergeFormat::Raw ? fmt::format(", flash it at 0x{:x}", options.target_offset) : ""));
+}
+
 }  // namespace
 
 void setup_image(CLI::App& app, Context& context) {
-  auto* group = app.add_subcommand("image", "ESP firmware images: inspect like esptool image-info, patch flash parameters like write-flash");
+  auto* group = app.add_subcommand("image", "ESP firmware images: inspect like esptool image-info, patch flash parameters like write-flash, merge like merge-bin");
   group->require_subcommand(1);
   group->footer("Examples:\n  fwprov image info firmware.bin\n"
                 "  fwprov image patch bootloader.bin -o bootloader-dio.bin --flash-mode dio --flash-freq 40m --flash-size 4MB");
@@ -253,6 +316,26 @@ void setup_image(CLI::App& app, Context& context) {
              "Like write-flash, the output is padded with 0xFF to a multiple of 4 bytes; files that are not valid images are\n"
              "copied unchanged with a warning.");
   pt->callback([&context, patch] { run_patch(context, *patch); });
+
+  auto merge = std::make_shared<MergeArgs>();
+  auto* mg = group->add_subcommand("merge", "One flashable file from ADDRESS FILE pairs (esptool merge-bin): raw, Intel HEX or UF2")
+                 ->alias("merge-bin")->alias("merge_bin");
+  mg->add_option("pairs", merge->pairs, "ADDRESS FILE [ADDRESS FILE ...]")->required();
+  mg->add_option("--chip,-c", merge->chip, "Chip the files are for (bootloader offset, frequency codes, UF2 family id)")->required();
+  mg->add_option("-o,--output", merge->output, "Output file")->required();
+  mg->add_option("--format,-f", merge->format, "raw (default), hex or uf2");
+  mg->add_option("--flash-mode,--flash_mode,--fm", merge->mode, "Bootloader header flash mode: qio, qout, dio, dout or keep (default)");
+  mg->add_option("--flash-freq,--flash_freq,--ff", merge->freq, "Bootloader header flash frequency (the chip's names, e.g. 40m) or keep");
+  mg->add_option("--flash-size,--flash_size,--fs", merge->size, "Bootloader header flash size: 1MB..128MB or keep");
+  mg->add_option("--pad-to-size,--pad_to_size", merge->pad_to_size, "raw: pad with 0xFF up to this flash size (e.g. 4MB)");
+  mg->add_option("--target-offset,--target_offset,-t", merge->target_offset, "raw: flash address of the output's first byte (default 0)");
+  mg->add_option("--chunk-size,--chunk_size", merge->chunk_size, "uf2: data bytes per 512-byte block (default: as many as fit)");
+  mg->add_flag("--md5-disable,--md5_disable", merge->md5_disable, "uf2: no MD5 checksum extension in each block");
+  mg->footer("Examples:\n  fwprov image merge --chip esp32 -o merged.bin --flash-mode dio --flash-freq 40m --flash-size 4MB \\\n"
+             "      0x1000 bootloader.bin 0x8000 partition-table.bin 0x10000 app.bin\n"
+             "  fwprov image merge --chip esp32s3 -o merged.uf2 --format uf2 0x0 bootloader.bin 0x8000 partition-table.bin 0x10000 app.bin\n"
+             "Byte-identical to esptool v5 merge-bin. The bootloader is patched only at the chip's bootloader offset.");
+  mg->callback([&context, merge] { run_merge(context, *merge); });
 }
 
 }  // namespace fwprov::cli

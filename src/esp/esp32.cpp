@@ -6,24 +6,6 @@
 
 namespace fwprov::esp::esp32 {
 
-std::optional<std::string> chip_name_for_magic(std::uint32_t magic) {
-  struct Known {
-    std::uint32_t magic;
-    const char* name;
-  };
-  // Values from esptool's CHIP_DETECT_MAGIC_VALUE lists; later chips identify themselves
-  // through GET_SECURITY_INFO instead and are reported as unknown here.
-  static constexpr Known kKnown[] = {
-      {0x00F01D83, "ESP32"},    {0xFFF0C101, "ESP8266"},  {0x000007C6, "ESP32-S2"},
-      {0x00000009, "ESP32-S3"}, {0x6921506F, "ESP32-C3"}, {0x1B31506F, "ESP32-C3"},
-      {0x4881606F, "ESP32-C3"}, {0x4361606F, "ESP32-C3"}, {0x6F51306F, "ESP32-C2"},
-      {0x7C41A06F, "ESP32-C2"}, {0x2CE0806F, "ESP32-C6"}, {0xD7B73E80, "ESP32-H2"},
-  };
-  for (const auto& known : kKnown)
-    if (known.magic == magic) return std::string(known.name);
-  return std::nullopt;
-}
-
 std::array<std::uint8_t, 6> mac_from_efuse(std::uint32_t word1, std::uint32_t word2) {
   // big-endian(word2) || big-endian(word1), first two bytes (CRC, unused) dropped.
   return {static_cast<std::uint8_t>(word2 >> 8), static_cast<std::uint8_t>(word2),
@@ -84,6 +66,7 @@ std::uint8_t capacity_code_for_size(std::uint32_t size) {
 
 unsigned crystal_mhz(std::uint32_t uart_clkdiv, std::uint32_t baud) {
   double measured = static_cast<double>(baud) * static_cast<double>(uart_clkdiv & 0xFFFFF) / 1e6;
+  if (measured > 45.0) return 48;
   return measured > 33.0 ? 40 : 26;
 }
 

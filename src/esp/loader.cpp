@@ -1,5 +1,5 @@
 // Loader session: connecting, commands with retries, registers, the stub, baud changes.
-// Flash operations are in loader_flash.cpp.
+// Chip detection is in loader_chip.cpp, flash operations in loader_flash.cpp.
 #include "fwprov/esp/loader.hpp"
 
 #include <fmt/core.h>
@@ -21,6 +21,11 @@ constexpr int kMaxSkippedFrames = 100;
 
 Loader::Loader(Transport& transport, LoaderOptions options)
     : link_(transport), options_(options), baud_(options.rom_baud) {
+  // Over a chip's USB-OTG console the ROM's RAM blocks and the stub's flash blocks are smaller.
+  if (usb_link(transport) == UsbLink::Otg) {
+    ram_block_ = kOtgBlock;
+    stub_flash_block_ = kOtgBlock;
+  }
   link_.set_write_timeout(std::max(options_.command_timeout, Millis(1000)));
 }
 
@@ -161,27 +166,6 @@ void Loader::write_regs(std::span<const RegisterWrite> writes) {
           payload);
 }
 
-void Loader::detect_chip() {
-  std::uint32_t magic = read_reg(esp32::kChipMagicRegister);
-  // An unknown value may be a reply garbled on the way: ask again before giving up.
-  for (int again = 1; again < options_.attempts && !esp32::chip_name_for_magic(magic); ++again)
-    magic = read_reg(esp32::kChipMagicRegister);
-  if (magic != esp32::kChipMagicEsp32) {
-    auto name = esp32::chip_name_for_magic(magic);
-    if (name)
-      throw Error(ErrorKind::Device, fmt::format("the device is an {}; fwprov flash supports only the ESP32 for now", *name));
-    throw Error(ErrorKind::Device, fmt::format("unknown chip (magic register 0x{:08X}); fwprov flash supports only the ESP32", magic));
-  }
-  chip_.name = "ESP32";
-  for (unsigned n = 0; n < chip_.efuse.words.size(); ++n) chip_.efuse.words[n] = read_reg(esp32::efuse_word_address(n));
-  chip_.efuse.apb_ctl_date = read_reg(esp32::kApbCtlDate);
-  chip_.description = esp32::chip_description(chip_.efuse);
-  chip_.major_revision = esp32::major_revision(chip_.efuse);
-  chip_.minor_revision = esp32::minor_revision(chip_.efuse);
-  chip_.mac = esp32::mac_from_efuse(chip_.efuse.words[1], chip_.efuse.words[2]);
-  chip_.crystal_mhz = esp32::crystal_mhz(read_reg(esp32::kUartClkDiv), baud_);
-}
-
 void Loader::run_stub(const StubImage& stub) {
   if (personality_ == Personality::Stub) return;  // already running (found at SYNC)
   struct Segment {
@@ -192,11 +176,12 @@ void Loader::run_stub(const StubImage& stub) {
   for (const Segment& segment : {Segment{stub.text, stub.text_start, "text"}, Segment{stub.data, stub.data_start, "data"}}) {
     if (segment.bytes.empty()) continue;
     auto size = static_cast<std::uint32_t>(segment.bytes.size());
-    std::uint32_t blocks = (size + kRamBlock - 1) / kRamBlock;
+    const std::uint32_t ram_block = ram_block_;
+    std::uint32_t blocks = (size + ram_block - 1) / ram_block;
     command(fmt::format("MEM_BEGIN (stub {})", segment.name), op::MemBegin,
-            words_payload({size, blocks, kRamBlock, segment.address}));
+            words_payload({size, blocks, ram_block, segment.address}));
     for (std::uint32_t seq = 0; seq < blocks; ++seq) {
-      ByteView block = ByteView(segment.bytes).subspan(seq * kRamBlock, std::min<std::size_t>(kRamBlock, size - seq * kRamBlock));
+      ByteView block = ByteView(segment.bytes).subspan(seq * ram_block, std::min<std::size_t>(ram_block, size - seq * ram_block));
       command(fmt::format("MEM_DATA (stub {} block {})", segment.name, seq), op::MemData, data_block_payload(block, seq),
               data_checksum(block));
     }
@@ -227,9 +212,17 @@ void Loader::run_stub(const StubImage& stub) {
 
 void Loader::change_baud(std::uint32_t baud) {
   if (baud == baud_) return;
-  Bytes data = personality_ == Personality::Stub
-                   ? words_payload({baud, baud_})
-                   : words_payload({esp32::rom_baud_word(baud, read_reg(esp32::kRtcCaliCfg1), chip_.efuse.words[4]), 0});
+  std::uint32_t word = baud;
+  if (personality_ == Personality::Rom) {
+    switch (target().rom_baud) {
+      case RomBaud::Esp32Calibrated: word = esp32::rom_baud_word(baud, read_reg(esp32::kRtcCaliCfg1), chip_.efuse.words[4]); break;
+      case RomBaud::AssumesForty:  // the ROM programs the UART as if its crystal ran at 40 MHz
+        word = static_cast<std::uint32_t>(static_cast<std::uint64_t>(baud) * 40 / std::max(1u, chip_.crystal_mhz));
+        break;
+      case RomBaud::Plain: break;
+    }
+  }
+  Bytes data = personality_ == Personality::Stub ? words_payload({baud, baud_}) : words_payload({word, 0});
   command(fmt::format("CHANGE_BAUDRATE {}", baud), op::ChangeBaudrate, data);
   link_.transport().set_baud(baud);
   baud_ = baud;
@@ -240,28 +233,29 @@ void Loader::change_baud(std::uint32_t baud) {
 std::uint32_t Loader::spi_command(std::uint8_t spi_opcode, unsigned read_bits, std::optional<std::uint32_t> address,
                                   unsigned address_bits) {
   namespace spi = esp32::spi;
-  std::uint32_t old_user = read_reg(spi::kUser);
-  std::uint32_t old_user2 = read_reg(spi::kUser2);
+  const SpiLayout& regs = target().spi;
+  std::uint32_t old_user = read_reg(regs.reg(regs.usr));
+  std::uint32_t old_user2 = read_reg(regs.reg(regs.usr2));
   std::uint32_t flags = spi::kUserCommand;
   if (read_bits > 0) {
     flags |= spi::kUserMiso;
-    write_reg(spi::kMisoDlen, read_bits - 1);
+    write_reg(regs.reg(regs.miso_dlen), read_bits - 1);
   }
   if (address) {
     flags |= spi::kUserAddr;
-    write_reg(spi::kUser1, (address_bits - 1) << 26);
+    write_reg(regs.reg(regs.usr1), (address_bits - 1) << 26);
   }
-  write_reg(spi::kUser, flags);
-  write_reg(spi::kUser2, (7u << 28) | spi_opcode);
-  if (address) write_reg(spi::kAddr, *address << (32 - address_bits));
-  write_reg(spi::kW0, 0);
-  write_reg(spi::kCmd, spi::kCmdUsr);
+  write_reg(regs.reg(regs.usr), flags);
+  write_reg(regs.reg(regs.usr2), (7u << 28) | spi_opcode);
+  if (address) write_reg(regs.addr(), regs.address_left_aligned ? *address << (32 - address_bits) : *address);
+  write_reg(regs.reg(regs.w0), 0);
+  write_reg(regs.cmd(), spi::kCmdUsr);
   bool done = false;
-  for (int poll = 0; poll < 10 && !done; ++poll) done = (read_reg(spi::kCmd) & spi::kCmdUsr) == 0;
+  for (int poll = 0; poll < 10 && !done; ++poll) done = (read_reg(regs.cmd()) & spi::kCmdUsr) == 0;
   if (!done) throw Error(ErrorKind::Device, fmt::format("SPI flash command 0x{:02X} did not complete", spi_opcode));
-  std::uint32_t result = read_reg(spi::kW0);
-  write_reg(spi::kUser, old_user);
-  write_reg(spi::kUser2, old_user2);
+  std::uint32_t result = read_reg(regs.reg(regs.w0));
+  write_reg(regs.reg(regs.usr), old_user);
+  write_reg(regs.reg(regs.usr2), old_user2);
   return read_bits >= 32 ? result : result & ((1u << read_bits) - 1);
 }
 

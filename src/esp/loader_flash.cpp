@@ -43,7 +43,7 @@ std::string hex_md5(const Md5& digest) { return to_hex(digest); }
 
 void Loader::write_region(std::uint32_t offset, ByteView image, ByteView payload, bool compressed, const ProgressFn& progress) {
   const bool stub = personality_ == Personality::Stub;
-  const std::uint32_t block_size = stub ? kStubFlashBlock : kRomFlashBlock;
+  const std::uint32_t block_size = stub ? stub_flash_block_ : kRomFlashBlock;
   const auto size = static_cast<std::uint32_t>(image.size());
   const auto blocks = static_cast<std::uint32_t>((payload.size() + block_size - 1) / block_size);
   std::uint32_t size_word = size;
@@ -51,7 +51,7 @@ void Loader::write_region(std::uint32_t offset, ByteView image, ByteView payload
   // The ROM erases the whole range during BEGIN; the stub erases as it goes.
   Millis begin_timeout = stub ? options_.command_timeout : scaled(kErasePerMb, size);
   command(fmt::format("{} at 0x{:X}", compressed ? "FLASH_DEFL_BEGIN" : "FLASH_BEGIN", offset),
-          compressed ? op::FlashDeflBegin : op::FlashBegin, words_payload({size_word, blocks, block_size, offset}), 0,
+          compressed ? op::FlashDeflBegin : op::FlashBegin, begin_payload(size_word, blocks, block_size, offset), 0,
           begin_timeout);
   if (progress) progress(0, size);
   const double expansion = payload.empty() ? 1.0 : static_cast<double>(size) / static_cast<double>(payload.size());
@@ -187,7 +187,11 @@ Bytes Loader::read_flash(std::uint32_t offset, std::uint32_t size, const Progres
     }
     return out;
   }
-  // ROM: 64 bytes per command, then one MD5 over the whole range.
+  // ROM: 64 bytes per command, then one MD5 over the whole range. Only the ESP32 ROM has it.
+  if (!target().rom_has_slow_read)
+    throw Error(ErrorKind::Usage, fmt::format("reading flash needs the flasher stub: the {} ROM loader has no read command "
+                                              "(drop --no-stub, or give --stub-dir DIR with {}.json)",
+                                              target().display_name, target().esptool_name));
   for (std::uint32_t done = 0; done < size;) {
     std::uint32_t chunk = std::min(kSlowReadBlock, size - done);
     auto reply = command(fmt::format("READ_FLASH_SLOW 0x{:X}", offset + done), op::ReadFlashSlow,
@@ -201,6 +205,11 @@ Bytes Loader::read_flash(std::uint32_t offset, std::uint32_t size, const Progres
   return out;
 }
 
+Bytes Loader::read_flash_if_possible(std::uint32_t offset, std::uint32_t size) {
+  if (personality_ == Personality::Rom && !target().rom_has_slow_read) return {};
+  return read_flash(offset, size, {});
+}
+
 void Loader::erase_region(std::uint32_t offset, std::uint32_t size) {
   if (offset % kSectorSize != 0 || size % kSectorSize != 0)
     throw Error(ErrorKind::Usage, fmt::format("erase: offset 0x{:X} and size 0x{:X} must both be multiples of 0x1000", offset, size));
@@ -210,7 +219,7 @@ void Loader::erase_region(std::uint32_t offset, std::uint32_t size) {
   } else {
     // The ROM has no erase command, but FLASH_BEGIN erases the range it announces.
     command(fmt::format("FLASH_BEGIN (erase) 0x{:X}+0x{:X}", offset, size), op::FlashBegin,
-            words_payload({size, 0, kRomFlashBlock, offset}), 0, scaled(kErasePerMb, size));
+            begin_payload(size, 0, kRomFlashBlock, offset), 0, scaled(kErasePerMb, size));
   }
 }
 
@@ -225,12 +234,16 @@ void Loader::leave(AfterReset mode) {
   const bool stub = personality_ == Personality::Stub;
   switch (mode) {
     case AfterReset::HardReset:
+      // esptool clears the S3's "force download boot" bit first, or the chip would come back
+      // in the loader instead of the app.
+      if (chip_.target != nullptr && chip_.target->force_download_register != 0)
+        write_reg(chip_.target->force_download_register, 0, 1);
       hard_reset(link_.transport());
       return;
     case AfterReset::SoftReset:
       if (stub)
         throw Error(ErrorKind::Usage, "--after soft_reset is not supported by the ESP32 stub (use --no-stub, or hard_reset)");
-      command("FLASH_BEGIN (soft reset)", op::FlashBegin, words_payload({0, 0, kRomFlashBlock, 0}));
+      command("FLASH_BEGIN (soft reset)", op::FlashBegin, begin_payload(0, 0, kRomFlashBlock, 0));
       link_.send(encode_request(op::FlashEnd, words_payload({1})));  // the ROM jumps to the app: no reply needed
       return;
     case AfterReset::NoReset:

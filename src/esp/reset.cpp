@@ -1,5 +1,7 @@
 #include "fwprov/esp/reset.hpp"
 
+#include "fwprov/esp/target.hpp"
+
 #include <thread>
 
 namespace fwprov::esp {
@@ -105,10 +107,20 @@ std::string_view after_reset_name(AfterReset mode) {
   return "?";
 }
 
+UsbLink usb_link(const Transport& link) {
+  auto ids = link.usb_ids();
+  if (!ids || ids->vid != kEspressifUsbVid) return UsbLink::None;
+  if (ids->pid == kUsbSerialJtagPid) return UsbLink::SerialJtag;
+  for (const auto& target : all_targets())
+    if (target.usb_otg_pid != 0 && target.usb_otg_pid == ids->pid) return UsbLink::Otg;
+  return UsbLink::None;
+}
+
+// USB-Serial/JTAG: its own sequence. USB-OTG and USB-UART bridges: classic/tight, as esptool.
 void reset_into_loader(Transport& link, BeforeReset mode, int attempt) {
   if (!link.has_modem_lines()) return;
   if (mode == BeforeReset::NoReset || mode == BeforeReset::NoResetNoSync) return;
-  if (mode == BeforeReset::UsbReset || link.is_usb_serial_jtag()) {
+  if (mode == BeforeReset::UsbReset || usb_link(link) == UsbLink::SerialJtag) {
     usb_jtag_reset(link);
     return;
   }
@@ -122,11 +134,12 @@ void reset_into_loader(Transport& link, BeforeReset mode, int attempt) {
 
 void hard_reset(Transport& link) {
   if (!link.has_modem_lines()) return;
-  auto hold = link.is_usb_serial_jtag() ? 200ms : 100ms;
+  const bool usb = usb_link(link) != UsbLink::None;
+  auto hold = usb ? 200ms : 100ms;
   set_rts(link, true, false);
   sleep_for(hold);
   set_rts(link, false, false);
-  if (link.is_usb_serial_jtag()) sleep_for(hold);
+  if (usb) sleep_for(hold);
 }
 
 }  // namespace fwprov::esp

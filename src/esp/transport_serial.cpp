@@ -23,7 +23,8 @@ class SerialTransport final : public Transport {
   SerialTransport(sp_port* port, std::string name) : port_(port), name_(std::move(name)) {
     if (sp_get_port_transport(port_) == SP_TRANSPORT_USB) {
       int vid = 0, pid = 0;
-      if (sp_get_port_usb_vid_pid(port_, &vid, &pid) == SP_OK) usb_jtag_ = vid == 0x303A && pid == 0x1001;
+      if (sp_get_port_usb_vid_pid(port_, &vid, &pid) == SP_OK)
+        usb_ = UsbIds{static_cast<std::uint16_t>(vid), static_cast<std::uint16_t>(pid)};
     }
   }
   ~SerialTransport() override {
@@ -61,13 +62,13 @@ class SerialTransport final : public Transport {
   void set_dtr(bool asserted) override { sp_set_dtr(port_, asserted ? SP_DTR_ON : SP_DTR_OFF); }
   void set_rts(bool asserted) override { sp_set_rts(port_, asserted ? SP_RTS_ON : SP_RTS_OFF); }
   bool has_modem_lines() const override { return true; }
-  bool is_usb_serial_jtag() const override { return usb_jtag_; }
+  std::optional<UsbIds> usb_ids() const override { return usb_; }
   std::string description() const override { return name_; }
 
  private:
   sp_port* port_;
   std::string name_;
-  bool usb_jtag_ = false;
+  std::optional<UsbIds> usb_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/image/format.hpp"
+#include "fwprov/image/image.hpp"
 #include "fwprov/image/patch.hpp"
 
 namespace fwprov::esp {
@@ -22,12 +23,12 @@ void check_fits(const std::vector<PlannedWrite>& plan, std::uint32_t flash_size)
 }
 
 std::vector<PlannedWrite> plan_writes(const std::vector<WriteRequest>& requests, const image::FlashParams& params,
-                                      std::uint32_t flash_size) {
+                                      std::uint32_t flash_size, const Target& target) {
   std::vector<PlannedWrite> plan;
   for (const auto& request : requests) {
     Bytes contents = read_file(request.file);
     if (contents.empty()) throw Error(ErrorKind::Input, SourceLocation(request.file.string()), "file is empty; nothing to write");
-    auto patched = image::patch_flash_params(contents, request.offset, params, image::kEsp32BootloaderOffset);
+    auto patched = image::patch_flash_params(contents, request.offset, params, target.bootloader_offset);
     PlannedWrite write;
     write.offset = request.offset;
     write.file = request.file;
@@ -50,6 +51,46 @@ std::vector<PlannedWrite> plan_writes(const std::vector<WriteRequest>& requests,
   }
   check_fits(plan, flash_size);
   return plan;
+}
+
+std::vector<std::string> image_guard_problems(const std::vector<PlannedWrite>& plan, const Target& target,
+                                              unsigned major_revision, unsigned minor_revision) {
+  std::vector<std::string> problems;
+  const unsigned revision = major_revision * 100 + minor_revision;
+  for (const auto& write : plan) {
+    image::ParsedImage parsed;
+    try {
+      parsed = image::parse_image(write.bytes, write.file.string());
+    } catch (const Error&) {
+      continue;  // data, not an image: nothing to check (esptool skips it too)
+    }
+    const auto& ext = parsed.extended;
+    const std::string name = write.file.string();
+    if (ext.chip_id != target.image_chip_id) {
+      const Target* other = target_by_chip_id(ext.chip_id);
+      problems.push_back(fmt::format("{}: is not an {} image (its header names {}); use --force to flash anyway", name,
+                                     target.display_name,
+                                     other != nullptr ? std::string(other->display_name) : fmt::format("chip id {}", ext.chip_id)));
+      continue;
+    }
+    // Which revision fields the image uses: esptool's rules (the full range unless unset).
+    bool use_full = ext.max_rev_full != 0 && !(ext.max_rev_full == 0xFFFF && ext.min_rev_full == 0 && ext.min_rev != 0);
+    if (use_full) {
+      if (revision < ext.min_rev_full || revision > ext.max_rev_full) {
+        std::string max = ext.max_rev_full == 0xFFFF ? "max rev not set"
+                                                     : fmt::format("v{}.{}", ext.max_rev_full / 100, ext.max_rev_full % 100);
+        problems.push_back(fmt::format("{}: requires chip revision in range [v{}.{} - {}] (this chip is revision v{}.{}); "
+                                       "use --force to flash anyway",
+                                       name, ext.min_rev_full / 100, ext.min_rev_full % 100, max, major_revision, minor_revision));
+      }
+    } else {
+      unsigned compared = target.legacy_min_rev_is_minor ? minor_revision : major_revision;
+      if (compared < ext.min_rev)
+        problems.push_back(fmt::format("{}: requires chip revision {} or higher (this chip is revision {}); use --force to flash anyway",
+                                       name, ext.min_rev, compared));
+    }
+  }
+  return problems;
 }
 
 }  // namespace fwprov::esp

@@ -4,39 +4,25 @@
 #include <utility>
 
 #include "fwprov/core/error.hpp"
+#include "fwprov/esp/target.hpp"
 
 namespace fwprov::image {
 namespace {
 
-struct Named {
-  std::string_view name;
-  std::uint8_t code;
-};
+using Named = esp::FreqName;
 
 // esptool FLASH_MODES and ESP32ROM.FLASH_FREQUENCY / FLASH_SIZES.
 constexpr Named kModes[] = {{"qio", 0}, {"qout", 1}, {"dio", 2}, {"dout", 3}};
-constexpr Named kFreqs[] = {{"80m", 0xF}, {"40m", 0x0}, {"26m", 0x1}, {"20m", 0x2}};
 constexpr Named kSizes[] = {{"1MB", 0x00},  {"2MB", 0x10},  {"4MB", 0x20},  {"8MB", 0x30},
                             {"16MB", 0x40}, {"32MB", 0x50}, {"64MB", 0x60}, {"128MB", 0x70}};
-// Chips whose FLASH_FREQUENCY differs from ESP32ROM's (esptool targets/esp32c2.py, esp32c6.py,
-// esp32h2.py, esp32p4.py, esp32c5.py). Dictionary order matters: image-info names a code by its first key,
-// so an ESP32-C6 header's 0x0 reads "80m" (the ROM workaround maps 80m and 40m to 0x0).
-constexpr Named kFreqsC2[] = {{"60m", 0xF}, {"30m", 0x0}, {"20m", 0x1}, {"15m", 0x2}};
-constexpr Named kFreqsC6[] = {{"80m", 0x0}, {"40m", 0x0}, {"20m", 0x2}};
-constexpr Named kFreqsH2[] = {{"48m", 0xF}, {"24m", 0x0}, {"16m", 0x1}, {"12m", 0x2}};
-constexpr Named kFreqsP4[] = {{"80m", 0xF}, {"40m", 0x0}, {"20m", 0x2}};
 
 using Table = std::span<const Named>;
 
+// The chip's FLASH_FREQUENCY table from the chip table (unknown ids: the ESP32's).
 Table freq_table(std::uint16_t chip_id) {
-  switch (chip_id) {
-    case 12: return kFreqsC2;
-    case 13: return kFreqsC6;
-    case 16: return kFreqsH2;
-    case 18: return kFreqsP4;
-    case 23: return kFreqsP4;  // ESP32-C5: the same 80m 0xF, 40m 0x0, 20m 0x2
-    default: return kFreqs;  // ESP32, and the chips that inherit ESP32ROM's table (S2, S3, C3)
-  }
+  const esp::Target* target = esp::target_by_chip_id(chip_id);
+  if (target == nullptr) target = &esp::all_targets()[0];
+  return target->flash_freqs;
 }
 
 std::optional<std::uint8_t> code_of(Table table, std::string_view name) {

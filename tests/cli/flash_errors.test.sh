@@ -23,7 +23,10 @@ expect_exit 3 "beyond the flash" -- "${f[@]}" write 0x3FF000 "$WORK/a.bin"
 expect_grep "beyond the 4 MB flash" "$WORK/err" "size check explained"
 expect_exit 2 "-z with --no-compress" -- "${f[@]}" write -z -u 0x1000 "$WORK/a.bin"
 expect_exit 2 "bad flash mode" -- "${f[@]}" write --flash_mode fast 0x1000 "$WORK/a.bin"
-expect_exit 2 "unsupported chip" -- "$FWPROV" flash --chip esp32s3 -p "$port" id
+expect_exit 2 "unknown chip" -- "$FWPROV" flash --chip esp99 -p "$port" id
+expect_grep "unknown chip \(choose from auto, esp32, esp32s2" "$WORK/err" "unknown chip lists the chips"
+expect_exit 6 "another chip than --chip" -- "$FWPROV" flash --chip esp32s3 -p "$port" id
+expect_grep "this chip is an ESP32, not an ESP32-S3" "$WORK/err" "wrong chip names both"
 expect_exit 2 "bad --before" -- "$FWPROV" flash --before sometimes -p "$port" id
 expect_exit 2 "bad --after" -- "$FWPROV" flash --after later -p "$port" id
 expect_exit 2 "--stub with --no-stub" -- "$FWPROV" flash -p "$port" --stub x.json --no-stub id

@@ -14,27 +14,42 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr std::uint32_t kCrystalHz = 40000000;  // the emulated board's crystal (fact sheet §7)
 constexpr std::uint32_t kRomSyncValue = 0x20120707;  // any non-zero junk; real chips vary
 constexpr std::uint8_t kSfdp[] = {'S', 'F', 'D', 'P', 0x06, 0x01, 0x01, 0xFF, 0x00, 0x06, 0x01, 0x10,
                                    0x30, 0x00, 0x00, 0xFF, 0xEF, 0x00, 0x01, 0x03, 0x60, 0x00, 0x00, 0xFF};
 
 }  // namespace
 
-Device::Device(FlashFile& flash, DeviceConfig config) : flash_(flash), config_(config) {
-  const auto& mac = config_.mac;
-  // Register values of an ESP32-D0WD-V3 rev 3.0 with a 40 MHz crystal (fact sheet §7).
-  registers_[esp32::kChipMagicRegister] = esp32::kChipMagicEsp32;
-  registers_[esp32::efuse_word_address(1)] =
-      static_cast<std::uint32_t>(mac[2]) << 24 | static_cast<std::uint32_t>(mac[3]) << 16 | mac[4] << 8 | mac[5];
-  registers_[esp32::efuse_word_address(2)] = static_cast<std::uint32_t>(mac[0]) << 8 | mac[1];
-  registers_[esp32::efuse_word_address(3)] = 0x0000A200;
-  registers_[esp32::efuse_word_address(4)] = 0x00000531;
-  registers_[esp32::efuse_word_address(5)] = 0x00100000;
-  registers_[esp32::kApbCtlDate] = 0x96042000;
-  registers_[esp32::kUartClkDiv] = 0x15B;
-  registers_[esp32::kRtcCaliCfg1] = 2090u << 7;
-  registers_[esp32::kGpioStrap] = 0x13;
+Device::Device(FlashFile& flash, DeviceConfig config) : flash_(flash), config_(config) { init_registers(); }
+
+unsigned Device::revision() const { return config_.revision.value_or(target().demo_revision); }
+
+// What the chip's ROM finds in its registers (fact sheet §4, §9): the magic word, eFuse MAC
+// and revision words laid out as the chip table says, the UART divider of its crystal.
+void Device::init_registers() {
+  const Target& t = target();
+  const auto mac = config_.mac.value_or(t.demo_mac);
+  registers_[kChipMagicRegister] = t.magic[0];
+  if (t.efuse_layout == EfuseLayout::Esp32) {
+    // An ESP32-D0WD-V3 rev 3.0 with a 40 MHz crystal (protocol fact sheet §7).
+    registers_[esp32::efuse_word_address(1)] =
+        static_cast<std::uint32_t>(mac[2]) << 24 | static_cast<std::uint32_t>(mac[3]) << 16 | mac[4] << 8 | mac[5];
+    registers_[esp32::efuse_word_address(2)] = static_cast<std::uint32_t>(mac[0]) << 8 | mac[1];
+    registers_[esp32::efuse_word_address(3)] = 0x0000A200;
+    registers_[esp32::efuse_word_address(4)] = 0x00000531;
+    registers_[esp32::efuse_word_address(5)] = 0x00100000;
+    registers_[esp32::kApbCtlDate] = 0x96042000;
+    registers_[esp32::kRtcCaliCfg1] = 2090u << 7;
+    registers_[esp32::kGpioStrap] = 0x13;
+  } else {
+    registers_[t.mac_word0] |= static_cast<std::uint32_t>(mac[2]) << 24 | static_cast<std::uint32_t>(mac[3]) << 16 | mac[4] << 8 | mac[5];
+    registers_[t.mac_word1] |= static_cast<std::uint32_t>(mac[0]) << 8 | mac[1] | (t.eui64 ? 0xFFFEu << 16 : 0u);
+    auto reg = [this](std::uint32_t address) -> std::uint32_t& { return registers_[address]; };
+    encode_field(t.major_revision, revision() / 100, reg);
+    encode_field(t.minor_revision, revision() % 100, reg);
+  }
+  if (t.uart_clkdiv != 0)  // the divider the ROM set up for 115200 baud
+    registers_[t.uart_clkdiv] = (t.demo_crystal_mhz * 1'000'000u + 57600) / 115200;
 }
 
 Device::~Device() {
@@ -133,7 +148,9 @@ void Device::handle(const Request& request, std::vector<Bytes>& out, json& log) 
     case op::SpiFlashMd5: return handle_md5(request, out);
     case op::ReadFlashSlow:
       if (!rom) return reply(out, request.opcode, stub_error::InvalidCommand);
+      if (!target().rom_has_slow_read) return reply(out, request.opcode, rom_error::InvalidMessage);  // not in this ROM
       return handle_read_slow(request, out);
+    case op::GetSecurityInfo: return handle_security_info(request, out);
     case op::EraseFlash:
       flash_.erase(0, flash_.size());
       return reply(out, request.opcode, 0);
@@ -146,6 +163,22 @@ void Device::handle(const Request& request, std::vector<Bytes>& out, json& log) 
       // One echoed error reply: what the ESP32 ROM does for GET_SECURITY_INFO (fact sheet §3).
       return reply(out, request.opcode, err(rom_error::InvalidMessage, stub_error::InvalidCommand));
   }
+}
+
+// GET_SECURITY_INFO (fact sheet §2.1): unknown to the ESP32 ROM; 12 bytes without chip id on
+// the ESP32-S2; 20 bytes with the chip id on later chips. Nothing secured in the simulator.
+void Device::handle_security_info(const Request& request, std::vector<Bytes>& out) {
+  const Target& t = target();
+  if (t.security_info_size == 0) return reply(out, request.opcode, err(rom_error::InvalidMessage, stub_error::InvalidCommand));
+  Bytes payload;
+  append_u32le(payload, 0);               // flags
+  payload.push_back(0);                    // flash_crypt_cnt
+  payload.insert(payload.end(), 7, 0);     // key purposes
+  if (t.security_info_size >= 20) {
+    append_u32le(payload, t.image_chip_id);
+    append_u32le(payload, 0);              // ECO / API version
+  }
+  reply(out, request.opcode, 0, payload);
 }
 
 void Device::handle_sync(const Request& request, std::vector<Bytes>& out) {
@@ -166,55 +199,65 @@ void Device::handle_change_baudrate(const Request& request, std::vector<Bytes>& 
   if (request.data.size() != 8 || !baud || *baud == 0)
     return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
   reply(out, request.opcode, 0);
-  std::uint64_t sixteenths = (static_cast<std::uint64_t>(kCrystalHz) * 16 + *baud / 2) / *baud;
-  registers_[esp32::kUartClkDiv] = static_cast<std::uint32_t>((sixteenths >> 4) & 0xFFFFF) | static_cast<std::uint32_t>(sixteenths & 0xF) << 20;
+  const Target& t = target();
+  if (t.uart_clkdiv == 0) return;  // nobody reads this chip's divider
+  // A ROM that assumes a 40 MHz crystal divides that clock (the host pre-scaled the word).
+  std::uint64_t clock_hz = (personality_ == Personality::Rom && t.rom_baud == RomBaud::AssumesForty ? 40u : t.demo_crystal_mhz) * 1'000'000ull;
+  std::uint64_t sixteenths = (clock_hz * 16 + *baud / 2) / *baud;
+  registers_[t.uart_clkdiv] = static_cast<std::uint32_t>((sixteenths >> 4) & 0xFFFFF) | static_cast<std::uint32_t>(sixteenths & 0xF) << 20;
 }
 
 std::uint32_t Device::read_register(std::uint32_t address) const {
   if (config_.efuse && config_.efuse->owns(address)) return config_.efuse->read(address);
+  for (const auto& handler : handlers_)
+    if (address >= handler.first && address <= handler.last && handler.read)
+      if (auto value = handler.read(address)) return *value;
   auto found = registers_.find(address);
   return found == registers_.end() ? 0 : found->second;
+}
+
+void Device::write_register(std::uint32_t address, std::uint32_t value, std::uint32_t mask) {
+  if (config_.efuse && config_.efuse->owns(address)) return config_.efuse->write(address, value, mask);
+  for (const auto& handler : handlers_)
+    if (address >= handler.first && address <= handler.last && handler.write && handler.write(address, value, mask)) return;
+  std::uint32_t& reg = registers_[address];
+  reg = (reg & ~mask) | (value & mask);
+  if (address == target().spi.cmd() && (reg & esp32::spi::kCmdUsr)) run_spi_command();
 }
 
 void Device::handle_write_reg(const Request& request, std::vector<Bytes>& out) {
   if (request.data.empty() || request.data.size() % 16 != 0)
     return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
-  for (std::size_t group = 0; group < request.data.size() / 16; ++group) {
-    std::uint32_t address = *payload_word(request.data, group * 4);
-    std::uint32_t value = *payload_word(request.data, group * 4 + 1);
-    std::uint32_t mask = *payload_word(request.data, group * 4 + 2);
-    if (config_.efuse && config_.efuse->owns(address)) {
-      config_.efuse->write(address, value, mask);
-      continue;
-    }
-    std::uint32_t& reg = registers_[address];
-    reg = (reg & ~mask) | (value & mask);
-    if (address == esp32::spi::kCmd && (reg & esp32::spi::kCmdUsr)) run_spi_command();
-  }
+  for (std::size_t group = 0; group < request.data.size() / 16; ++group)
+    write_register(*payload_word(request.data, group * 4), *payload_word(request.data, group * 4 + 1),
+                   *payload_word(request.data, group * 4 + 2));
   reply(out, request.opcode, 0);
 }
 
-// The SPI controller executes the opcode in USER2 and leaves the answer in W0 (§11).
+// The SPI controller executes the opcode in USER2 and leaves the answer in W0 (§11), at the
+// chip's SPI1 base and register offsets.
 void Device::run_spi_command() {
-  namespace spi = esp32::spi;
-  std::uint8_t opcode = static_cast<std::uint8_t>(registers_[spi::kUser2] & 0xFF);
+  const SpiLayout& spi = target().spi;
+  std::uint8_t opcode = static_cast<std::uint8_t>(registers_[spi.reg(spi.usr2)] & 0xFF);
   std::uint32_t result = 0;
-  if (opcode == spi::kRdid) {
+  if (opcode == esp32::spi::kRdid) {
     result = config_.flash_manufacturer | static_cast<std::uint32_t>(config_.flash_type) << 8 |
              static_cast<std::uint32_t>(esp32::capacity_code_for_size(flash_.size())) << 16;
-  } else if (opcode == spi::kRdsfdp) {
-    std::uint32_t address = registers_[spi::kAddr] >> 8;
+  } else if (opcode == esp32::spi::kRdsfdp) {
+    std::uint32_t address = spi.address_left_aligned ? registers_[spi.addr()] >> 8 : registers_[spi.addr()];
     for (unsigned i = 0; i < 4; ++i)
       if (address + i < sizeof kSfdp) result |= static_cast<std::uint32_t>(kSfdp[address + i]) << (8 * i);
   }
-  registers_[spi::kW0] = result;
-  registers_[spi::kCmd] = 0;
+  registers_[spi.reg(spi.w0)] = result;
+  registers_[spi.cmd()] = 0;
 }
 
 void Device::handle_mem(const Request& request, std::vector<Bytes>& out, json& log) {
   if (request.opcode == op::MemBegin) {
     if (request.data.size() != 16) return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
-    mem_ = MemUpload{0, true};
+    if (!mem_.active) mem_starts_.clear();
+    mem_ = MemUpload{0, true, *payload_word(request.data, 3), *payload_word(request.data, 0)};
+    mem_starts_.push_back(mem_.address);
     return reply(out, request.opcode, 0);
   }
   if (request.opcode == op::MemData) {
@@ -236,6 +279,16 @@ void Device::handle_mem(const Request& request, std::vector<Bytes>& out, json& l
   reply(out, request.opcode, 0);
   if (*flag == 0 && *entry != 0 && personality_ == Personality::Rom) {
     log["entry"] = *entry;
+    // Code built for another chip (or another revision's RAM map) crashes this one: no OHAI.
+    const StubBuild* build = target().stub_for(revision());
+    bool ours = false;
+    for (std::uint32_t start : mem_starts_) ours = ours || (build != nullptr && build->loads_at(start));
+    mem_starts_.clear();
+    if (!ours) {
+      log["error"] = fmt::format("code uploaded is not an {} stub; the chip does not start it", target().display_name);
+      mem_ = MemUpload{};
+      return;
+    }
     out.push_back(Bytes(kStubGreeting.begin(), kStubGreeting.end()));
     personality_ = Personality::Stub;
     mem_ = MemUpload{};

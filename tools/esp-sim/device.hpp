@@ -1,11 +1,12 @@
 #pragma once
-// A simulated ESP32 in its download loader: the mask ROM, and after a stub upload plus
-// MEM_END with an entry point, the flasher stub. It speaks through fwprov_esp's SLIP and
+// A simulated ESP32-class chip (any chip of the chip table, --chip) in its download loader:
+// the mask ROM, and after a stub upload plus MEM_END with an entry point, the flasher stub. It speaks through fwprov_esp's SLIP and
 // command codec only; all device behaviour lives here.
 #include <zlib.h>
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -17,11 +18,23 @@
 #include "fwprov/core/digest.hpp"
 #include "fwprov/esp/protocol.hpp"
 #include "fwprov/esp/slip.hpp"
+#include "fwprov/esp/target.hpp"
 
 namespace fwprov::sim {
 
+// A register range with its own behaviour (an eFuse controller, a timer, ...). `read` returns
+// nullopt to fall back to the plain register file; `write` returns false for the same.
+struct RegisterHandler {
+  std::uint32_t first = 0;
+  std::uint32_t last = 0;  // inclusive
+  std::function<std::optional<std::uint32_t>(std::uint32_t address)> read;
+  std::function<bool(std::uint32_t address, std::uint32_t value, std::uint32_t mask)> write;
+};
+
 struct DeviceConfig {
-  std::array<std::uint8_t, 6> mac{0x24, 0x0A, 0xC4, 0x12, 0x34, 0x56};
+  const esp::Target* target = &esp::all_targets()[0];  // --chip
+  std::optional<std::array<std::uint8_t, 6>> mac;      // default: the target's demo MAC
+  std::optional<unsigned> revision;                    // major*100+minor; default: the target's demo revision
   std::uint8_t flash_manufacturer = 0xEF;  // Winbond
   std::uint8_t flash_type = 0x40;
   SimEfuse* efuse = nullptr;  // --efuse: the eFuse controller's registers live here
@@ -40,6 +53,9 @@ class Device {
 
   esp::Personality personality() const noexcept { return personality_; }
   bool app_running() const noexcept { return app_running_; }
+  const esp::Target& target() const noexcept { return *config_.target; }
+  // Registers a handler for an address range; READ_REG/WRITE_REG consult handlers first.
+  void add_register_handler(RegisterHandler handler) { handlers_.push_back(std::move(handler)); }
   static constexpr std::size_t kMaxFrame = esp::kStubFlashBlock + esp::kDataHeaderSize + esp::kHeaderSize + 64;
 
  private:
@@ -64,6 +80,8 @@ class Device {
   struct MemUpload {
     std::uint32_t next_seq = 0;
     bool active = false;
+    std::uint32_t address = 0;
+    std::uint32_t size = 0;
   };
 
   void reply(std::vector<Bytes>& out, std::uint8_t opcode, std::uint8_t error, ByteView payload = {}, std::uint32_t value = 0);
@@ -85,6 +103,10 @@ class Device {
   std::uint8_t inflate_block(ByteView block);
   void continue_read(std::vector<Bytes>& out);
   std::uint32_t read_register(std::uint32_t address) const;
+  void write_register(std::uint32_t address, std::uint32_t value, std::uint32_t mask);
+  void init_registers();
+  void handle_security_info(const esp::Request& request, std::vector<Bytes>& out);
+  unsigned revision() const;
   void run_spi_command();
   void reboot_to_rom();
 
@@ -93,6 +115,8 @@ class Device {
   esp::Personality personality_ = esp::Personality::Rom;
   bool app_running_ = false;
   std::map<std::uint32_t, std::uint32_t> registers_;
+  std::vector<RegisterHandler> handlers_;
+  std::vector<std::uint32_t> mem_starts_;  // MEM_BEGIN load addresses of the current upload
   WriteSession write_;
   ReadStream read_;
   MemUpload mem_;

@@ -58,7 +58,7 @@ int listen_tcp(const std::string& bind, int port) {
 
 int main(int argc, char** argv) {
   using namespace fwprov::sim;
-  CLI::App app{"fwprov-sim: a simulated ESP32 in its serial download loader (ROM, then the flasher stub after an upload).\n"
+  CLI::App app{"fwprov-sim: a simulated ESP32-class chip (--chip) in its serial download loader (ROM, then the flasher stub after an upload).\n"
                "Flash contents live in a file; the host connects over TCP or a pseudo-terminal.",
                "fwprov-sim"};
   std::string flash_path;
@@ -69,7 +69,9 @@ int main(int argc, char** argv) {
   LinkOptions link;
   std::uint64_t seed = 1;
   std::string log_path;
-  std::string mac_text = "24:0a:c4:12:34:56";
+  std::string mac_text;
+  std::string chip_name = "esp32";
+  std::string revision_text;
   bool no_banner = false;
   std::string efuse_path;
   app.add_option("--flash", flash_path, "File that holds the flash contents (created, all 0xFF, when missing)")->required();
@@ -83,7 +85,11 @@ int main(int argc, char** argv) {
   app.add_option("--stall-after", link.stall_after, "Stop answering after this many bytes on the link (both directions)");
   app.add_option("--seed", seed, "Random seed for fault injection (same seed, same faults for the same traffic)");
   app.add_option("--log", log_path, "Write one JSON line per request (and per injected fault) to this file");
-  app.add_option("--mac", mac_text, "MAC address in eFuse (default 24:0a:c4:12:34:56)");
+  std::string chip_names;
+  for (const auto& target : fwprov::esp::all_targets()) chip_names += (chip_names.empty() ? "" : "|") + std::string(target.esptool_name);
+  app.add_option("--chip", chip_name, "Chip to be: " + chip_names + " (default esp32); answers detection, eFuse, SPI and stub as that chip");
+  app.add_option("--chip-revision", revision_text, "Chip revision MAJOR.MINOR in eFuse (default: the chip's demo revision; not for esp32, always v3.0)");
+  app.add_option("--mac", mac_text, "MAC address in eFuse (default: one per chip, 24:0a:c4:12:34:56 on the ESP32)");
   app.add_option("--efuse", efuse_path,
                  "eFuse controller state as an espefuse virtual eFuse FILE (ESP32; loaded, rewritten after every write)");
   app.add_flag("--no-banner", no_banner, "Do not print the ROM boot banner when a host connects");
@@ -107,9 +113,27 @@ int main(int argc, char** argv) {
 
   try {
     DeviceConfig config;
-    config.mac = parse_mac(mac_text);
+    config.target = fwprov::esp::target_by_name(chip_name);
+    if (config.target == nullptr) {
+      std::fprintf(stderr, "fwprov-sim: --chip '%s' is not one of %s\n", chip_name.c_str(), chip_names.c_str());
+      return 2;
+    }
+    if (!mac_text.empty()) config.mac = parse_mac(mac_text);
+    if (!revision_text.empty()) {
+      unsigned major = 0, minor = 0;
+      char extra = 0;
+      if (std::sscanf(revision_text.c_str(), "%u.%u%c", &major, &minor, &extra) != 2 || major > 7 || minor > 15) {
+        std::fprintf(stderr, "fwprov-sim: --chip-revision '%s' must be MAJOR.MINOR, e.g. 1.0\n", revision_text.c_str());
+        return 2;
+      }
+      config.revision = major * 100 + minor;
+    }
     std::unique_ptr<SimEfuse> efuse;
     if (!efuse_path.empty()) {
+      if (chip_name != "esp32") {
+        std::fprintf(stderr, "fwprov-sim: --efuse simulates the ESP32's eFuse controller only (not --chip %s)\n", chip_name.c_str());
+        return 2;
+      }
       efuse = std::make_unique<SimEfuse>("esp32", efuse_path);
       config.efuse = efuse.get();
     }

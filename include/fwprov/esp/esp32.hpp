@@ -1,6 +1,7 @@
 #pragma once
-// ESP32 facts the loader protocol exposes through registers: chip-detect magic values,
-// eFuse words, SPI controller registers used to run flash commands. Decoders here turn raw
+// ESP32 facts the chip table (target.hpp) cannot express as plain fields: the BLK0 eFuse
+// decoding of the original ESP32 and its calibrated ROM baud word; plus helpers every chip
+// shares (MAC text, RDID capacity codes, crystal estimate). Decoders here turn raw
 // register values into what a person reads (MAC, package, revision, flash size).
 #include <array>
 #include <cstdint>
@@ -9,12 +10,6 @@
 
 namespace fwprov::esp::esp32 {
 
-inline constexpr std::uint32_t kChipMagicRegister = 0x40001000;
-inline constexpr std::uint32_t kChipMagicEsp32 = 0x00F01D83;
-
-// The name of a chip known by its magic value (any family), or nullopt.
-std::optional<std::string> chip_name_for_magic(std::uint32_t magic);
-
 inline constexpr std::uint32_t kEfuseBase = 0x3FF5A000;  // EFUSE_BLK0_RDATAn = base + 4n
 constexpr std::uint32_t efuse_word_address(unsigned n) { return kEfuseBase + 4 * n; }
 inline constexpr std::uint32_t kApbCtlDate = 0x3FF6607C;
@@ -22,17 +17,9 @@ inline constexpr std::uint32_t kUartClkDiv = 0x3FF40014;
 inline constexpr std::uint32_t kRtcCaliCfg1 = 0x3FF5F06C;
 inline constexpr std::uint32_t kGpioStrap = 0x3FF44038;
 
-// SPI controller 1 (the flash), as esptool drives it for RDID and friends.
+// SPI controller bits and flash opcodes as esptool drives them for RDID and friends; where
+// the registers are differs per chip (target.hpp SpiLayout).
 namespace spi {
-inline constexpr std::uint32_t kBase = 0x3FF42000;
-inline constexpr std::uint32_t kCmd = kBase + 0x00;
-inline constexpr std::uint32_t kAddr = kBase + 0x04;
-inline constexpr std::uint32_t kUser = kBase + 0x1C;
-inline constexpr std::uint32_t kUser1 = kBase + 0x20;
-inline constexpr std::uint32_t kUser2 = kBase + 0x24;
-inline constexpr std::uint32_t kMosiDlen = kBase + 0x28;
-inline constexpr std::uint32_t kMisoDlen = kBase + 0x2C;
-inline constexpr std::uint32_t kW0 = kBase + 0x80;
 inline constexpr std::uint32_t kCmdUsr = 1u << 18;
 inline constexpr std::uint32_t kUserCommand = 1u << 31;
 inline constexpr std::uint32_t kUserAddr = 1u << 30;
@@ -60,7 +47,7 @@ std::optional<std::uint32_t> flash_size_from_capacity(std::uint8_t capacity_code
 // The capacity code a flash of `size` bytes reports (the simulator's RDID).
 std::uint8_t capacity_code_for_size(std::uint32_t size);
 
-// Crystal frequency (40 or 26 MHz) from UART_CLKDIV at a known baud rate.
+// Crystal frequency (48, 40 or 26 MHz) from UART_CLKDIV at a known baud rate.
 unsigned crystal_mhz(std::uint32_t uart_clkdiv, std::uint32_t baud);
 
 // The baud word the ESP32 ROM needs for CHANGE_BAUDRATE: it mis-measures its crystal, so

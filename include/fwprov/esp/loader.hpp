@@ -17,6 +17,7 @@
 #include "fwprov/esp/protocol.hpp"
 #include "fwprov/esp/reset.hpp"
 #include "fwprov/esp/stub.hpp"
+#include "fwprov/esp/target.hpp"
 
 namespace fwprov::esp {
 
@@ -32,16 +33,39 @@ struct LoaderOptions {
   Millis command_timeout{3000};
   int attempts = 3;               // per command (a DATA block is resent with the same sequence)
   std::uint32_t rom_baud = 115200;
+  // --chip NAME: connect() refuses another chip, naming both. nullptr: auto-detect.
+  const Target* expected_chip = nullptr;
 };
 
+// GET_SECURITY_INFO (0x14) reply: 12 bytes on the ESP32-S2, 20 on later chips (the ESP32 ROM
+// does not know the command).
+struct SecurityInfo {
+  std::uint32_t flags = 0;
+  std::uint8_t flash_crypt_cnt = 0;
+  std::array<std::uint8_t, 7> key_purposes{};
+  std::optional<std::uint32_t> chip_id;
+  std::optional<std::uint32_t> api_version;
+  bool secure_boot() const noexcept { return flags & 1u; }
+  bool secure_download_mode() const noexcept { return flags & 4u; }
+  bool jtag_soft_disabled() const noexcept { return flags & 0x40u; }
+  bool jtag_hard_disabled() const noexcept { return flags & 0x80u; }
+  // flash_crypt_cnt with an odd number of bits set: flash encryption is on.
+  bool flash_encryption() const noexcept;
+};
+// nullopt when the payload is shorter than 12 bytes.
+std::optional<SecurityInfo> parse_security_info(ByteView payload);
+
 struct ChipInfo {
+  const Target* target = nullptr;  // the chip table's entry
   std::string name;         // "ESP32"
   std::string description;  // "ESP32-D0WD-V3 (revision v3.0)"
   unsigned major_revision = 0;
   unsigned minor_revision = 0;
   std::array<std::uint8_t, 6> mac{};
   unsigned crystal_mhz = 40;
-  esp32::Efuse efuse;
+  esp32::Efuse efuse;                   // ESP32 only
+  std::optional<SecurityInfo> security;  // none on the ESP32
+  unsigned revision() const noexcept { return major_revision * 100 + minor_revision; }
 };
 
 struct FlashId {
@@ -77,6 +101,7 @@ class Loader {
 
   void connect();
   const ChipInfo& chip() const noexcept { return chip_; }
+  const Target& target() const noexcept { return *chip_.target; }
   Personality personality() const noexcept { return personality_; }
 
   void run_stub(const StubImage& stub);
@@ -100,6 +125,8 @@ class Loader {
   WriteReport write_flash(std::uint32_t offset, ByteView image, const WriteOptions& options);
   Md5 flash_md5(std::uint32_t offset, std::uint32_t size);
   Bytes read_flash(std::uint32_t offset, std::uint32_t size, const ProgressFn& progress);
+  // Empty when the loader cannot read (a ROM other than the ESP32's).
+  Bytes read_flash_if_possible(std::uint32_t offset, std::uint32_t size);
   void erase_region(std::uint32_t offset, std::uint32_t size);
   void erase_flash(std::uint32_t flash_size);
   void leave(AfterReset mode);
@@ -119,6 +146,11 @@ class Loader {
                 Millis timeout = Millis(0), std::size_t payload_size = 0);
   std::optional<bool> sync_once();  // nullopt: no answer; else "the stub answered"
   void detect_chip();
+  std::optional<SecurityInfo> query_security_info();
+  void read_chip_facts();
+  void disable_usb_jtag_watchdogs();
+  // *_BEGIN words: the ROMs of S2 and later take (and esptool v5 sends) a 5th word, 0.
+  Bytes begin_payload(std::uint32_t size, std::uint32_t blocks, std::uint32_t block_size, std::uint32_t offset) const;
   std::uint32_t spi_command(std::uint8_t spi_opcode, unsigned read_bits, std::optional<std::uint32_t> address = {},
                             unsigned address_bits = 24);
   void write_region(std::uint32_t offset, ByteView image, ByteView payload, bool compressed, const ProgressFn& progress);
@@ -130,6 +162,8 @@ class Loader {
   ChipInfo chip_;
   Personality personality_ = Personality::Rom;
   std::uint32_t baud_;
+  std::uint32_t ram_block_ = kRamBlock;
+  std::uint32_t stub_flash_block_ = kStubFlashBlock;
 };
 
 }  // namespace fwprov::esp

@@ -49,6 +49,7 @@ inline constexpr std::size_t kDataHeaderSize = 16;  // *_DATA: length, sequence,
 inline constexpr std::uint32_t kRomFlashBlock = 0x400;
 inline constexpr std::uint32_t kStubFlashBlock = 0x4000;
 inline constexpr std::uint32_t kRamBlock = 0x1800;
+inline constexpr std::uint32_t kOtgBlock = 0x800;  // RAM and stub flash blocks over USB-OTG (S2, S3, P4)
 inline constexpr std::uint32_t kSectorSize = 0x1000;
 
 // Who is answering: the mask ROM (4 status bytes) or the RAM stub (2 status bytes).

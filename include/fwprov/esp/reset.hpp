@@ -30,6 +30,13 @@ std::optional<AfterReset> parse_after_reset(std::string_view text);
 std::string_view before_reset_name(BeforeReset mode);
 std::string_view after_reset_name(AfterReset mode);
 
+// What the port's USB IDs say about the link (esptool v5 decides from these alone): the
+// chip's USB-Serial/JTAG (VID 0x303A PID 0x1001), its USB-OTG CDC console (VID 0x303A, PID =
+// a chip's usb_otg_pid in the chip table: S2 0x0002, S3 0x0009, P4 0x0012), or anything else
+// (a USB-UART bridge, TCP, a pty).
+enum class UsbLink { None, SerialJtag, Otg };
+UsbLink usb_link(const Transport& link);
+
 // One reset into the loader; `attempt` picks the sequence variant (0, 1, 2, ...), as esptool
 // cycles through them across its connect attempts.
 void reset_into_loader(Transport& link, BeforeReset mode, int attempt);

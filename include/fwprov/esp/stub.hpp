@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "fwprov/core/bytes.hpp"
@@ -24,14 +25,23 @@ struct StubImage {
 // Throws Input errors naming the file and the field.
 StubImage load_stub_json(const std::filesystem::path& path);
 
-// Folders of stubs named <chip>.json, in the order they are consulted: the package's own,
-// relative to the running binary (<bin>/../share/fwprov/stubs), then $FWPROV_STUB_DIR.
+// Folders of stubs named <chip>.json, in the order they are consulted after --stub-dir: the
+// package's own, relative to the running binary (<bin>/../share/fwprov/stubs), then
+// $FWPROV_STUB_DIR.
 std::vector<std::filesystem::path> stub_directories();
 
-// The ESP32 stub in each of stub_directories(), then where an installed esptool (Python,
-// stub_flasher/{2,1}/esp32.json or stub_flasher_32.json) or esptool-js (node_modules/esptool-js/lib/targets/stub_flasher/esp32.json, local or
-// global) keeps its ESP32 stub; the first that exists, or nullopt.
+// Where the stub build `file` ("esp32s3", "esp32p4-rev1"; target.hpp StubBuild) is looked
+// for, in order: `stub_dir` (--stub-dir), then each of stub_directories() as DIR/<file>.json,
+// then an installed esptool-js (node_modules/esptool-js/lib/targets/stub_flasher/, local or
+// global) or esptool (Python: stub_flasher/2, stub_flasher/1). The one place that decides this.
+std::vector<std::filesystem::path> stub_search_paths(std::string_view file, const std::filesystem::path& stub_dir = {});
+// The first of those that exists, or nullopt.
+std::optional<std::filesystem::path> find_stub(std::string_view file, const std::filesystem::path& stub_dir = {});
+// The ESP32 stub (find_stub("esp32")), for callers that only talk to ESP32s.
 std::optional<std::filesystem::path> find_installed_stub();
-std::vector<std::filesystem::path> stub_search_paths();
+
+// A stub built for another chip would crash this one: its code must load where the chip's
+// build does (StubBuild::text_start). Throws an Input error naming the file otherwise.
+void check_stub_load_address(const StubImage& stub, std::uint32_t expected_text_start, std::string_view chip_name);
 
 }  // namespace fwprov::esp

@@ -16,6 +16,11 @@ namespace fwprov::esp {
 
 using Millis = std::chrono::milliseconds;
 
+struct UsbIds {
+  std::uint16_t vid = 0;
+  std::uint16_t pid = 0;
+};
+
 class Transport {
  public:
   virtual ~Transport() = default;
@@ -32,8 +37,14 @@ class Transport {
   virtual void set_dtr(bool asserted) = 0;
   virtual void set_rts(bool asserted) = 0;
   virtual bool has_modem_lines() const = 0;
+  // The USB IDs of the port's device (serial ports on USB); nullopt for TCP, ptys, bridges
+  // that do not say. Espressif's own USB peripherals decide the reset sequence (reset.hpp).
+  virtual std::optional<UsbIds> usb_ids() const { return std::nullopt; }
   // USB-Serial/JTAG bridge of newer chips (VID 0x303A, PID 0x1001): its own reset sequence.
-  virtual bool is_usb_serial_jtag() const { return false; }
+  bool is_usb_serial_jtag() const {
+    auto ids = usb_ids();
+    return ids && ids->vid == 0x303A && ids->pid == 0x1001;
+  }
   virtual std::string description() const = 0;
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fwprov/core/bytes.hpp"
+#include "fwprov/esp/target.hpp"
 #include "fwprov/image/flash_params.hpp"
 
 namespace fwprov::esp {
@@ -29,9 +30,16 @@ struct PlannedWrite {
 
 // Reads the files (Io errors name them) and checks: regions do not overlap (Usage error),
 // files are not empty (Input error), nothing ends beyond `flash_size` when it is non-zero
-// (Input error). Regions are returned in the order given.
+// (Input error). Regions are returned in the order given. Files at `target`'s bootloader
+// offset get the flash parameters (parsed for that chip's frequency table).
 std::vector<PlannedWrite> plan_writes(const std::vector<WriteRequest>& requests, const image::FlashParams& params,
-                                      std::uint32_t flash_size = 0);
+                                      std::uint32_t flash_size = 0, const Target& target = all_targets()[0]);
+
+// esptool's checks before any byte is written: a file that parses as an image must carry the
+// connected chip's id and a min/max revision range that admits `revision` (major*100+minor;
+// the legacy min-revision byte where the range is unset). One line per refused file.
+std::vector<std::string> image_guard_problems(const std::vector<PlannedWrite>& plan, const Target& target,
+                                              unsigned major_revision, unsigned minor_revision);
 
 // The check against a flash size known only after connecting.
 void check_fits(const std::vector<PlannedWrite>& plan, std::uint32_t flash_size);

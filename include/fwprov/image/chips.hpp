@@ -1,20 +1,17 @@
 #pragma once
-// The chips esptool knows by their image chip id (extended-header bytes 12-13), with the one
-// fact write-flash's header patching needs besides the flash tables: where the ROM loads the
-// bootloader from (esptool targets/*.py BOOTLOADER_FLASH_OFFSET).
+// The chips esptool knows by their image chip id (extended-header bytes 12-13). The facts come
+// from the one chip table, fwprov/esp/target.hpp (header-only data, so the image library reads
+// it without linking the loader); this header gives the image stage its lookups.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
 
+#include "fwprov/esp/target.hpp"
+
 namespace fwprov::image {
 
-struct Chip {
-  std::string_view esptool_name;    // esptool --chip value: "esp32", "esp32s3", ...
-  std::string_view display_name;    // esptool CHIP_NAME: "ESP32", "ESP32-S3", ...
-  std::uint16_t image_chip_id = 0;  // IMAGE_CHIP_ID
-  std::uint32_t bootloader_offset = 0;
-};
+using Chip = esp::Target;
 
 std::span<const Chip> known_chips();
 const Chip* chip_by_image_id(std::uint16_t chip_id);  // nullptr when unknown

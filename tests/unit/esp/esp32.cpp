@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "fwprov/esp/esp32.hpp"
+#include "fwprov/esp/target.hpp"
 
 using namespace fwprov::esp;
 
@@ -36,7 +37,8 @@ TEST_CASE("crystal and ROM baud compensation") {
   CHECK(word > 921600);
   CHECK(word < 921700);
   CHECK(esp32::rom_baud_word(921600, 0, 0) == 921600);  // nothing known: unchanged
-  CHECK(esp32::chip_name_for_magic(0x00F01D83) == "ESP32");
-  CHECK(esp32::chip_name_for_magic(0x000007C6) == "ESP32-S2");
-  CHECK_FALSE(esp32::chip_name_for_magic(0x12345678));
+  REQUIRE(target_by_magic(0x00F01D83) != nullptr);
+  CHECK(target_by_magic(0x00F01D83)->display_name == "ESP32");
+  CHECK(target_by_magic(0x000007C6)->display_name == "ESP32-S2");
+  CHECK(target_by_magic(0x12345678) == nullptr);
 }

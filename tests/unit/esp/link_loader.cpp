@@ -1,10 +1,15 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <mutex>
+#include <optional>
+#include <vector>
 #include <thread>
 
 #include "fwprov/esp/loader.hpp"
 #include "fwprov/esp/link.hpp"
+#include "fwprov/esp/protocol.hpp"
+#include "fwprov/esp/slip.hpp"
 #include "fwprov/esp/transport.hpp"
 
 using namespace fwprov;
@@ -57,8 +62,13 @@ namespace {
 // READ_REG with `magic`; other requests get `unsupported` status or no reply at all.
 class FakeRom {
  public:
-  FakeRom(std::unique_ptr<Transport> end, std::uint32_t magic, bool mute = false)
-      : end_(std::move(end)), magic_(magic), mute_(mute), thread_([this] { run(); }) {}
+  FakeRom(std::unique_ptr<Transport> end, std::uint32_t magic, bool mute = false, std::optional<std::uint32_t> chip_id = {})
+      : end_(std::move(end)), magic_(magic), mute_(mute), chip_id_(chip_id), thread_([this] { run(); }) {}
+  // Addresses of the WRITE_REG requests seen, in order.
+  std::vector<std::uint32_t> writes() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return writes_;
+  }
   ~FakeRom() {
     stop_ = true;
     thread_.join();
@@ -85,6 +95,18 @@ class FakeRom {
           for (int i = 0; i < 8; ++i) slip_encode_into(out, encode_response(op::Sync, 0x20120707, make_status(Personality::Rom, 0)));
         } else if (request->opcode == op::ReadReg) {
           slip_encode_into(out, encode_response(op::ReadReg, magic_, make_status(Personality::Rom, 0)));
+        } else if (request->opcode == op::GetSecurityInfo && chip_id_) {
+          Bytes payload(12, 0);
+          append_u32le(payload, *chip_id_);
+          append_u32le(payload, 0);
+          append(payload, make_status(Personality::Rom, 0));
+          slip_encode_into(out, encode_response(op::GetSecurityInfo, 0, payload));
+        } else if (request->opcode == op::WriteReg) {
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            writes_.push_back(*payload_word(request->data, 0));
+          }
+          slip_encode_into(out, encode_response(op::WriteReg, 0, make_status(Personality::Rom, 0)));
         } else {
           slip_encode_into(out, encode_response(request->opcode, 0, make_status(Personality::Rom, rom_error::InvalidMessage)));
         }
@@ -100,6 +122,9 @@ class FakeRom {
   std::unique_ptr<Transport> end_;
   std::uint32_t magic_;
   bool mute_;
+  std::optional<std::uint32_t> chip_id_;
+  std::mutex mutex_;
+  std::vector<std::uint32_t> writes_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
@@ -114,22 +139,34 @@ LoaderOptions quick_options() {
 
 }  // namespace
 
-TEST_CASE("loader names an unsupported chip cleanly") {
+TEST_CASE("loader refuses a chip other than --chip, naming both") {
   auto [host, device] = make_memory_pair();
-  FakeRom rom(std::move(device), 0x000007C6);  // ESP32-S2
-  Loader loader(*host, quick_options());
+  FakeRom rom(std::move(device), 0x000007C6);  // ESP32-S2 (no chip id: found by its magic word)
+  auto options = quick_options();
+  options.expected_chip = target_by_name("esp32");
+  Loader loader(*host, options);
   try {
     loader.connect();
-    FAIL("connect accepted an ESP32-S2");
+    FAIL("connect accepted an ESP32-S2 as an ESP32");
   } catch (const Error& error) {
     CHECK(error.kind() == ErrorKind::Device);
     CHECK(std::string(error.what()).find("ESP32-S2") != std::string::npos);
+    CHECK(std::string(error.what()).find("not an ESP32 ") != std::string::npos);
   }
+}
+
+TEST_CASE("loader detects an ESP32-S2 by its magic word when GET_SECURITY_INFO has no chip id") {
+  auto [host, device] = make_memory_pair();
+  FakeRom rom(std::move(device), 0x000007C6);
+  Loader loader(*host, quick_options());
+  loader.connect();
+  CHECK(loader.chip().name == "ESP32-S2");
+  CHECK(loader.target().bootloader_offset == 0x1000);
 }
 
 TEST_CASE("loader reports a command the ROM does not support") {
   auto [host, device] = make_memory_pair();
-  FakeRom rom(std::move(device), esp32::kChipMagicEsp32);
+  FakeRom rom(std::move(device), 0x00F01D83);  // ESP32
   Loader loader(*host, quick_options());
   loader.connect();
   CHECK(loader.chip().name == "ESP32");
@@ -157,4 +194,70 @@ TEST_CASE("a device that never answers SYNC fails connect within the bound") {
   // Not a timing assertion on speed: only that the documented bound (attempts x 5 SYNC tries
   // of 300 ms + 50 ms) holds and nothing hangs.
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+}
+
+namespace {
+
+// A transport that says it is a given USB device (what a serial port on USB reports).
+class UsbPort final : public Transport {
+ public:
+  UsbPort(std::unique_ptr<Transport> inner, UsbIds ids) : inner_(std::move(inner)), ids_(ids) {}
+  void write(ByteView bytes, Millis timeout) override { inner_->write(bytes, timeout); }
+  std::size_t read(std::uint8_t* buffer, std::size_t capacity, Millis timeout) override {
+    return inner_->read(buffer, capacity, timeout);
+  }
+  void flush_input() override { inner_->flush_input(); }
+  void set_baud(std::uint32_t baud) override { inner_->set_baud(baud); }
+  void set_dtr(bool) override {}
+  void set_rts(bool) override {}
+  bool has_modem_lines() const override { return false; }
+  std::optional<UsbIds> usb_ids() const override { return ids_; }
+  std::string description() const override { return "usb"; }
+
+ private:
+  std::unique_ptr<Transport> inner_;
+  UsbIds ids_;
+};
+
+}  // namespace
+
+TEST_CASE("an ESP32-S3 found by its chip id; over USB-Serial/JTAG its watchdogs are tamed") {
+  for (bool usb_jtag : {false, true}) {
+    auto [host, device] = make_memory_pair();
+    FakeRom rom(std::move(device), 0x9, false, 9);
+    UsbPort port(std::move(host), usb_jtag ? UsbIds{0x303A, 0x1001} : UsbIds{0x10C4, 0xEA60});
+    auto options = quick_options();
+    options.expected_chip = target_by_name("esp32s3");
+    Loader loader(port, options);
+    loader.connect();
+    CHECK(loader.chip().name == "ESP32-S3");
+    REQUIRE(loader.chip().security);
+    CHECK(*loader.chip().security->chip_id == 9);
+    auto writes = rom.writes();
+    if (!usb_jtag) {
+      CHECK(writes.empty());
+      continue;
+    }
+    // RTC WDT: key, config0 = 0, lock; super WDT: key, auto-feed, lock (S3 registers).
+    CHECK(writes == std::vector<std::uint32_t>{0x600080B0, 0x60008098, 0x600080B0, 0x600080B8, 0x600080B4, 0x600080B8});
+  }
+}
+
+TEST_CASE("GET_SECURITY_INFO payloads: 20 bytes with chip id, 12 without, shorter refused") {
+  Bytes full(20, 0);
+  full[0] = 0x05;  // secure boot + secure download mode
+  full[4] = 0x01;  // one bit: encryption on
+  full[12] = 13;
+  auto info = parse_security_info(full);
+  REQUIRE(info);
+  CHECK(info->secure_boot());
+  CHECK(info->secure_download_mode());
+  CHECK(info->flash_encryption());
+  CHECK(*info->chip_id == 13);
+  auto s2 = parse_security_info(ByteView(full).first(12));
+  REQUIRE(s2);
+  CHECK_FALSE(s2->chip_id);
+  CHECK_FALSE(parse_security_info(ByteView(full).first(11)));
+  full[4] = 0x03;  // two bits: encryption off again
+  CHECK_FALSE(parse_security_info(full)->flash_encryption());
 }

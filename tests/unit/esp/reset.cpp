@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,7 +15,10 @@ namespace {
 // Records modem-line changes as "D1"/"R0" (DTR/RTS asserted or not).
 class LineRecorder final : public Transport {
  public:
-  explicit LineRecorder(bool lines = true, bool usb_jtag = false) : lines_(lines), usb_jtag_(usb_jtag) {}
+  explicit LineRecorder(bool lines = true, bool usb_jtag = false) : lines_(lines) {
+    if (usb_jtag) usb_ = UsbIds{0x303A, 0x1001};
+  }
+  explicit LineRecorder(UsbIds ids) : lines_(true), usb_(ids) {}
   void write(ByteView, Millis) override {}
   std::size_t read(std::uint8_t*, std::size_t, Millis) override { return 0; }
   void flush_input() override {}
@@ -21,13 +26,13 @@ class LineRecorder final : public Transport {
   void set_dtr(bool on) override { events.push_back(on ? "D1" : "D0"); }
   void set_rts(bool on) override { events.push_back(on ? "R1" : "R0"); }
   bool has_modem_lines() const override { return lines_; }
-  bool is_usb_serial_jtag() const override { return usb_jtag_; }
+  std::optional<UsbIds> usb_ids() const override { return usb_; }
   std::string description() const override { return "recorder"; }
   std::vector<std::string> events;
 
  private:
   bool lines_;
-  bool usb_jtag_;
+  std::optional<UsbIds> usb_;
 };
 
 // The line states after each step, starting from (DTR, RTS) = (false, false).
@@ -88,4 +93,32 @@ TEST_CASE("hard reset pulses RTS (EN) with DTR released") {
   LineRecorder link;
   hard_reset(link);
   CHECK(states(link.events) == std::vector<std::string>{"dR", "dr"});
+}
+
+TEST_CASE("the reset sequence follows the port's USB VID/PID like esptool v5") {
+  LineRecorder jtag(UsbIds{0x303A, 0x1001});  // USB-Serial/JTAG of an S3/C3/C6/H2/C5/C61/P4
+  CHECK(usb_link(jtag) == UsbLink::SerialJtag);
+  reset_into_loader(jtag, BeforeReset::Default, 2);
+  CHECK(states(jtag.events) == std::vector<std::string>{"dr", "Dr", "DR", "dR", "dr"});
+
+  for (std::uint16_t pid : {std::uint16_t{0x0002}, std::uint16_t{0x0009}, std::uint16_t{0x0012}}) {  // USB-OTG CDC of S2, S3, P4: classic sequence
+    LineRecorder otg(UsbIds{0x303A, pid});
+    CHECK(usb_link(otg) == UsbLink::Otg);
+    reset_into_loader(otg, BeforeReset::Default, 2);
+    CHECK(states(otg.events) == std::vector<std::string>{"dr", "dR", "DR", "Dr", "dr"});
+  }
+  LineRecorder bridge(UsbIds{0x10C4, 0xEA60});  // CP210x bridge
+  CHECK(usb_link(bridge) == UsbLink::None);
+  reset_into_loader(bridge, BeforeReset::Default, 2);
+  CHECK(states(bridge.events) == std::vector<std::string>{"dr", "dR", "DR", "Dr", "dr"});
+  LineRecorder unknown_espressif(UsbIds{0x303A, 0x7777});
+  CHECK(usb_link(unknown_espressif) == UsbLink::None);
+}
+
+TEST_CASE("hard reset holds EN longer on Espressif USB links") {
+  LineRecorder jtag(UsbIds{0x303A, 0x1001});
+  auto started = std::chrono::steady_clock::now();
+  hard_reset(jtag);
+  CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(400));
+  CHECK(states(jtag.events) == std::vector<std::string>{"dR", "dr"});
 }

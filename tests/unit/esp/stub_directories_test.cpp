@@ -37,7 +37,7 @@ TEST_CASE("stub directories: the package's folder beside the binary, then FWPROV
     auto dirs = stub_directories();
     REQUIRE(dirs.size() == 1);
     CHECK(dirs[0] == beside);
-    CHECK(stub_search_paths().front() == beside / "esp32.json");
+    CHECK(stub_search_paths("esp32").front() == beside / "esp32.json");
   }
   {
     StubDirEnv env("");  // empty means unset
@@ -49,7 +49,7 @@ TEST_CASE("stub directories: the package's folder beside the binary, then FWPROV
     REQUIRE(dirs.size() == 2);
     CHECK(dirs[0] == beside);
     CHECK(dirs[1] == fs::path("/somewhere/stubs"));
-    auto paths = stub_search_paths();
+    auto paths = stub_search_paths("esp32");
     REQUIRE(paths.size() > 2);
     CHECK(paths[1] == fs::path("/somewhere/stubs/esp32.json"));
   }

@@ -64,5 +64,5 @@ TEST_CASE("stub JSON in the esptool/esptool-js format") {
   CHECK(kind_of([&] { load_stub_json(write_text(dir / "c.json", R"({"text": "!!", "text_start": 1, "entry": 2})")); }) == ErrorKind::Input);
   CHECK(kind_of([&] { load_stub_json(write_text(dir / "d.json", R"({"text": "AQID", "text_start": 1, "entry": 2, "data": "AQ=="})")); }) ==
         ErrorKind::Input);  // data without data_start
-  CHECK_FALSE(stub_search_paths().empty());
+  CHECK_FALSE(stub_search_paths("esp32").empty());
 }

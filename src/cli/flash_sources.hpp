@@ -1,0 +1,55 @@
+#pragma once
+// What `flash write/verify` are asked to put where, from every spelling users bring:
+// ADDRESS FILE pairs, NAME=FILE items resolved through a partition table (--table, or the
+// table read from the device), @FILE argument files (ESP-IDF's build/flash_args), and
+// ESP-IDF's build/flasher_args.json (--from).
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fwprov/core/bytes.hpp"
+#include "fwprov/core/diagnostics.hpp"
+#include "fwprov/esp/write_plan.hpp"
+#include "fwprov/partitions/table.hpp"
+
+namespace fwprov::cli {
+
+struct FlashItem {
+  std::optional<std::uint32_t> address;  // ADDRESS FILE
+  std::string partition;                 // NAME=FILE
+  std::filesystem::path file;
+};
+
+struct FlashInputs {
+  std::vector<FlashItem> items;
+  // Flash parameters and chip found in an argument file or flasher_args.json ("" = not given).
+  std::string flash_mode, flash_freq, flash_size, chip;
+  bool needs_table() const;
+};
+
+// Parses ADDRESS FILE pairs and NAME=FILE items; @FILE tokens are replaced by the file's
+// whitespace-separated words (--flash_mode/--flash_freq/--flash_size X inside are taken as
+// options; a relative path is looked up from the current folder, then from the file's folder).
+FlashInputs parse_flash_items(const std::vector<std::string>& tokens, const char* command);
+
+// ESP-IDF's flasher_args.json: flash_files (address -> path relative to the JSON's folder),
+// flash_settings, extra_esptool_args.chip. Input errors name the file and field.
+FlashInputs load_flasher_args(const std::filesystem::path& json_file);
+
+// A partition table from a file (CSV or binary) or from the 0xC00 bytes read at its offset.
+partitions::PartitionTable load_partition_table_file(const std::filesystem::path& file, std::uint32_t table_offset,
+                                                     const WarningSink& warnings);
+partitions::PartitionTable parse_device_partition_table(ByteView bytes, std::uint32_t table_offset, const WarningSink& warnings);
+
+// Addresses for every item: a partition name must exist (else an Input error listing the
+// names), its file must fit the partition (else an Input error). With a table, an explicit
+// address that starts inside a partition but not at its start, or runs past its end, is
+// reported through `warnings`.
+std::vector<esp::WriteRequest> resolve_flash_items(const FlashInputs& inputs, const partitions::PartitionTable* table,
+                                                   const WarningSink& warnings);
+
+// One partition by name (read/erase NAME), with the same error as above.
+const partitions::Partition& find_partition(const partitions::PartitionTable& table, const std::string& name);
+
+}  // namespace fwprov::cli
