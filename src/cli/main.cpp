@@ -43,7 +43,8 @@ constexpr Command kCommands[] = {
     {"mfg", fwprov::cli::setup_mfg},               {"partitions", fwprov::cli::setup_partitions},
     {"otadata", fwprov::cli::setup_otadata},       {"image", fwprov::cli::setup_image},
     {"sign", fwprov::cli::setup_sign},             {"verify", fwprov::cli::setup_verify},
-    {"flash", fwprov::cli::setup_flash},           {"help", fwprov::cli::setup_help},
+    {"flash", fwprov::cli::setup_flash},           {"provision", fwprov::cli::setup_provision},
+    {"ledger", fwprov::cli::setup_ledger},         {"help", fwprov::cli::setup_help},
 };
 
 // Building every command's options costs more than some whole commands (start-up is most of

@@ -38,6 +38,8 @@ class Device {
 
   esp::Personality personality() const noexcept { return personality_; }
   bool app_running() const noexcept { return app_running_; }
+  // For --next-device-on-disconnect: the host programmed flash and left no write unfinished.
+  bool flashed_completely() const noexcept { return bytes_programmed_ > 0 && !(write_.active && write_.written < write_.size); }
   static constexpr std::size_t kMaxFrame = esp::kStubFlashBlock + esp::kDataHeaderSize + esp::kHeaderSize + 64;
 
  private:
@@ -96,6 +98,7 @@ class Device {
   MemUpload mem_;
   z_stream zstream_{};
   bool zstream_ready_ = false;
+  std::uint64_t bytes_programmed_ = 0;
 };
 
 }  // namespace fwprov::sim
