@@ -179,7 +179,7 @@ void setup_ledger(CLI::App& app, Context& context) {
       "  fwprov ledger export --format csv -o devices.csv\n"
       "  fwprov ledger export --format aws-bulk -o bulk.jsonl   # aws s3 cp, then aws iot start-thing-registration-task\n"
       "aws-bulk: one line per provisioned device, {\"ThingName\", \"SerialNumber\", \"CertificatePem\"}: the parameters of a\n"
-      "provisioning template that registers the certificate (docs/provision.md has one).");
+      "provisioning template that registers the certificate (docs/ledger.md has one).");
   exp->callback([&context, options] { run_export(context, *options); });
 }
 

@@ -3,7 +3,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 #define TOML_EXCEPTIONS 1
 #define TOML_HEADER_ONLY 1
@@ -153,6 +155,10 @@ void read_images(const RecipeReader& r, const toml::table& t, std::vector<ImageE
     }
     images.push_back(std::move(entry));
   }
+  // toml++ tables iterate by key; keep the order the engineer wrote.
+  std::sort(images.begin(), images.end(), [](const ImageEntry& a, const ImageEntry& b) {
+    return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+  });
 }
 
 void read_identity(const RecipeReader& r, const toml::table& t, IdentitySection& id) {

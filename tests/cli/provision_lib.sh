@@ -16,8 +16,8 @@ make_line() {
     -out "$dir/ca/ca.key.pem" 2>/dev/null
   openssl req -x509 -new -key "$dir/ca/ca.key.pem" -passin env:FACTORY_CA_PASS -subj "/CN=Test Factory CA/O=fwprov tests" \
     -days 30 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign -out "$dir/ca/ca.crt.pem" 2>/dev/null
-  "$FWPROV" -q keygen --type ec-p256 -o "$dir/csk.key.pem"
-  "$FWPROV" -q ca codesign-cert --key "$dir/csk.key.pem" --subject "CN=Test OTA signer" -o "$dir/csk.crt.pem" --days 30
+  "$FWPROV" -q keygen --type ec-p256 -o "$dir/csk.key.pem" >/dev/null
+  "$FWPROV" -q ca codesign-cert --key "$dir/csk.key.pem" --subject "CN=Test OTA signer" -o "$dir/csk.crt.pem" --days 30 >/dev/null
 }
 
 # region FLASHFILE OFFSET SIZE OUT: bytes of the simulated flash.

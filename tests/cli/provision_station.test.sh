@@ -34,18 +34,20 @@ stop_sim "$SIM_PID"
 # --- resume after kill -9 mid-write
 line="$WORK/resume"
 make_line "$line"
-start_sim resume --mac 24:0a:c4:00:30:01 --baud-limit 115200
+head -c 600000 /dev/urandom >"$line/firmware.bin"  # incompressible: ~6.5 s on the wire at 921600 baud
+start_sim resume --mac 24:0a:c4:00:30:01 --baud-limit 921600
 port="socket://127.0.0.1:$SIM_PORT"
 "$FWPROV" provision "$line/recipe.toml" -p "$port" --stub "$STUB_JSON" >"$WORK/killed.out" 2>"$WORK/killed.err" &
 victim=$!
-# Wait until the firmware region (ota_0 at 0x20000) is being written, then kill.
-for _ in $(seq 1 400); do
-  [ "$(sim_log_count "$WORK/resume.log" stub FLASH_DEFL_DATA)" -ge 8 ] && break
+# Wait until the firmware region (ota_0 at 0x20000, the 4th region) is being written, then kill.
+for _ in $(seq 1 600); do
+  [ "$(grep -c '"FLASH_DEFL_BEGIN"' "$WORK/resume.log")" -ge 4 ] && break
   sleep 0.05
 done
+sleep 1
 kill -9 "$victim" 2>/dev/null
 wait "$victim" 2>/dev/null
-[ "$(sim_log_count "$WORK/resume.log" stub FLASH_DEFL_BEGIN)" -ge 1 ] && pass || fail "the kill came after writing began"
+[ "$(sim_log_count "$WORK/resume.log" stub FLASH_DEFL_BEGIN)" -eq 4 ] && pass || fail "the kill came while ota_0 was being written"
 expect_exit 0 "ledger after the kill" -- "$FWPROV" --json ledger show 24:0a:c4:00:30:01 --db "$line/fwprov-ledger.db"
 [ "$(json_field "$WORK/out" 'd["serial"], d["status"], len(d["attempts"]), d["attempts"][0]["ended"], [c["state"] for c in d["certificates"]]')" = \
   "WS-000001 incomplete 1 None ['issued']" ] && pass || fail "interrupted attempt shows as incomplete: $(head -c 400 "$WORK/out")"
@@ -71,7 +73,8 @@ stop_sim "$SIM_PID"
 # --- the link dies mid-device: exit 6, step named, ledger says failed
 line="$WORK/linkfail"
 make_line "$line"
-start_sim linkfail --mac 24:0a:c4:00:40:01 --stall-after 30000
+# About 10,900 bytes have crossed the link when ota_0's write begins, 14,300 when it ends.
+start_sim linkfail --mac 24:0a:c4:00:40:01 --stall-after 12000
 expect_exit 6 "link failure mid-device" -- "$FWPROV" --json provision "$line/recipe.toml" -p "socket://127.0.0.1:$SIM_PORT" --stub "$STUB_JSON" --timeout 0.5
 expect_grep "step write [a-z_0-9-]+ failed" "$WORK/err" "the failing step is named"
 expect_grep "written before it: " "$WORK/err" "what was already written is said"

@@ -174,8 +174,11 @@ int main(int argc, char** argv) {
           if (fd >= 0) {
             int one = 1;
             ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            if (session) ::close(session->fd());  // one UART: a new host replaces the old one
+            // One UART: a new host replaces the old one (whose hang-up may not be read yet).
+            bool swap = next_on_disconnect && session && session->device_flashed_completely();
+            if (session) ::close(session->fd());
             session.reset();
+            if (swap) next_device(config, flash, log);
             log.write({{"event", "connected"}});
             session = std::make_unique<Session>(fd, flash, config, link, rng, log);  // a fresh ROM
           }

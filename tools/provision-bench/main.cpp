@@ -15,10 +15,10 @@
 
 using namespace fwprov;
 using namespace fwprov::provision;
-using Clock = std::chrono::steady_clock;
+using Timer = std::chrono::steady_clock;
 
 namespace {
-double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+double ms_since(Timer::time_point start) { return std::chrono::duration<double, std::milli>(Timer::now() - start).count(); }
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -41,24 +41,24 @@ int main(int argc, char** argv) {
     std::map<std::string, std::vector<double>> parts;
     for (int i = 0; i < n; ++i) {
       std::string mac = fmt::format("02:00:00:{:02x}:{:02x}:{:02x}", (i >> 16) & 0xFF, (i >> 8) & 0xFF, i & 0xFF);
-      auto start = Clock::now();
-      auto t = Clock::now();
+      auto start = Timer::now();
+      auto t = Timer::now();
       Allocation allocation = ledger->begin_attempt({mac, "esp32", "bench", "bench", "bench", to_hex(plan.recipe.sha256), false},
                                                     {plan.recipe.identity.serial, plan.recipe.identity.first});
       parts["identity (ledger allocation)"].push_back(ms_since(t));
-      t = Clock::now();
+      t = Timer::now();
       DeviceIdentity identity{allocation.serial, mac, "esp32"};
       DeviceCredentials credentials = make_credentials(plan.recipe, plan.ca ? &*plan.ca : nullptr, identity);
       parts["credentials (key, CSR, issue, DER)"].push_back(ms_since(t));
-      t = Clock::now();
+      t = Timer::now();
       ledger->record_certificate(allocation, {credentials.certificate_serial, credentials.subject, credentials.certificate_sha256,
                                               credentials.public_key_sha256,
                                               std::string(credentials.certificate_pem.begin(), credentials.certificate_pem.end())});
       parts["certificate record"].push_back(ms_since(t));
-      t = Clock::now();
+      t = Timer::now();
       auto regions = device_regions(plan, identity, credentials);
       parts["nvs image"].push_back(ms_since(t));
-      t = Clock::now();
+      t = Timer::now();
       AttemptResult result;
       result.ok = true;
       for (const auto& region : regions) result.regions.push_back({{"partition", region.target}, {"sha256", to_hex(region.sha256)}});

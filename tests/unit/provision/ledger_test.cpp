@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "fwprov/core/error.hpp"
+#include "fwprov/core/file_io.hpp"
 #include "fwprov/provision/ledger_sqlite.hpp"
 
 using namespace fwprov;
@@ -115,8 +116,9 @@ TEST_CASE("a ledger file survives reopening, uses WAL and refuses a newer schema
     CHECK(ledger->begin_attempt(start_for("24:0a:c4:00:00:02"), kRule).serial == "ACME-000002");
   }
   CHECK_THROWS_AS(open_sqlite_ledger(fs::path(FWPROV_TEST_TMP_DIR) / "missing.db", {false, false}), Error);
-  std::string command = "sqlite3 " + path.string() + " 'PRAGMA journal_mode' 'UPDATE schema_version SET version = 99' 2>/dev/null";
-  if (std::system(command.c_str()) == 0) {
-    CHECK_THROWS_WITH(open_sqlite_ledger(path), Catch::Contains("newer fwprov"));
-  }
+  fs::path mode = path.string() + ".mode";
+  std::string command = "sqlite3 " + path.string() + " 'PRAGMA journal_mode' 'UPDATE schema_version SET version = 99' >" + mode.string();
+  REQUIRE(std::system(command.c_str()) == 0);
+  CHECK(read_text_file(mode) == "wal\n");
+  CHECK_THROWS_WITH(open_sqlite_ledger(path), Catch::Contains("newer fwprov"));
 }
