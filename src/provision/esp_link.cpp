@@ -40,7 +40,7 @@ class EspLink final : public DeviceLink {
   RegionWrite write(const Region& region, const ProgressFn& progress) override {
     esp::WriteOptions options;
     options.compress = true;
-    if (!region.compressed.empty()) options.precompressed = &region.compressed;
+    if (region.compressed.valid()) options.precompressed = &region.compressed.get();
     options.verify = true;
     options.progress = progress;
     auto report = loader_->write_flash(region.offset, region.bytes, options);

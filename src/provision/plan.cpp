@@ -203,12 +203,10 @@ RunPlan prepare_run(Recipe recipe, const PrepareOptions& options) {
 
   std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.offset < b.offset; });
   for (auto& region : regions) region.sha256 = sha256(region.bytes);
-  if (options.compress) {
-    std::vector<std::future<Bytes>> jobs;
-    for (const auto& region : regions) jobs.push_back(std::async(std::launch::async, esp::deflate_image, ByteView(region.bytes)));
-    for (std::size_t i = 0; i < regions.size(); ++i) regions[i].compressed = jobs[i].get();
-  }
   plan.common = std::move(regions);
+  if (options.compress)  // the bytes live in plan.common, which is not resized again
+    for (auto& region : plan.common)
+      region.compressed = std::async(std::launch::async, esp::deflate_image, ByteView(region.bytes)).share();
   return plan;
 }
 

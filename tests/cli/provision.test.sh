@@ -9,6 +9,7 @@ source "$(dirname "$0")/provision_lib.sh"
 
 line="$WORK/line"
 make_line "$line"
+sed -i 's/^baud = 921600/baud = 921600\nread_back = true/' "$line/recipe.toml"  # also read storage back
 start_sim ws --mac 24:0a:c4:00:10:01
 port="socket://127.0.0.1:$SIM_PORT"
 flash="$WORK/ws.flash"

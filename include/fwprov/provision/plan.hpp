@@ -4,6 +4,7 @@
 // recipe's flash parameters, common files as DER, the factory CA, the storage template.
 // Nothing here touches a device or the ledger.
 #include <cstdint>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,7 +28,9 @@ struct Region {
   Bytes bytes;                // exactly what is flashed (padded to 4; bootloader patched)
   std::string source;         // the file it came from, or "generated"
   Sha256 sha256{};            // of `bytes`
-  Bytes compressed;           // deflate of `bytes` (made once per run); empty: compress when writing
+  // deflate of `bytes`, made once per run in the background (it overlaps the first connect);
+  // not valid(): compressed when written.
+  std::shared_future<Bytes> compressed;
 };
 
 struct ValuesTable {
@@ -52,7 +55,7 @@ struct RunPlan {
 };
 
 struct PrepareOptions {
-  bool compress = true;       // deflate the common images now, once for the whole run
+  bool compress = true;       // deflate the common images once for the whole run (in the background)
   bool load_stub = true;      // find/load the flasher stub (not needed for --dry-run)
   Warnings* warnings = nullptr;
 };

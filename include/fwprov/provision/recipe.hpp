@@ -31,7 +31,7 @@ struct DeviceSection {
   std::string after = "hard_reset";
   std::optional<std::filesystem::path> stub;  // flasher stub JSON; default: an installed one
   bool no_stub = false;
-  bool read_back = true;  // read the storage region back and decode it
+  bool read_back = false;  // also read the storage region back and decode it (MD5 already proves the bytes)
 };
 
 struct ImageEntry {

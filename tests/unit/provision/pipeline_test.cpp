@@ -104,7 +104,9 @@ TEST_CASE("one device end to end in memory") {
   fs::path dir = make_line();
   PrepareOptions prepare;
   prepare.load_stub = false;
-  RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
+  Recipe recipe = load_recipe(dir / "recipe.toml");
+  recipe.device.read_back = true;
+  RunPlan plan = prepare_run(std::move(recipe), prepare);
   auto ledger = open_sqlite_ledger(":memory:");
   Bytes flash(4u << 20, 0xFF);
   MemoryDevice device("24:0a:c4:00:00:01", flash);
@@ -117,6 +119,7 @@ TEST_CASE("one device end to end in memory") {
   REQUIRE(report.ok);
   CHECK(report.serial == "ACME-000001");
   CHECK(steps.front() == "connect");
+  CHECK(std::find(steps.begin(), steps.end(), "verify") != steps.end());
   CHECK(steps.back() == "ledger");
   CHECK(device.resets == 1);
   REQUIRE(report.regions.size() == 5);  // bootloader, table, otadata, ota_0, storage
