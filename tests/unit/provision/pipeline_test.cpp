@@ -51,8 +51,9 @@ class FixedClock final : public Clock {
   std::chrono::steady_clock::time_point t{};
 };
 
-fs::path make_line() {
-  fs::path dir = fs::path(FWPROV_TEST_TMP_DIR) / "provision-line";
+// A station folder of its own per test case (ctest runs the cases in parallel).
+fs::path make_line(const std::string& name) {
+  fs::path dir = fs::path(FWPROV_TEST_TMP_DIR) / ("provision-line-" + name);
   fs::remove_all(dir);
   fs::create_directories(dir / "ca");
   fs::path golden = FWPROV_GOLDEN_DIR;
@@ -101,7 +102,7 @@ const nvs::Item* item(const nvs::DecodedImage& image, const std::string& key) {
 }  // namespace
 
 TEST_CASE("one device end to end in memory") {
-  fs::path dir = make_line();
+  fs::path dir = make_line("one");
   PrepareOptions prepare;
   prepare.load_stub = false;
   Recipe recipe = load_recipe(dir / "recipe.toml");
@@ -158,7 +159,7 @@ TEST_CASE("one device end to end in memory") {
 }
 
 TEST_CASE("a link failure mid-device names the step, keeps the serial and records the failure") {
-  fs::path dir = make_line();
+  fs::path dir = make_line("linkfail");
   PrepareOptions prepare;
   prepare.load_stub = false;
   RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
@@ -189,7 +190,7 @@ TEST_CASE("a link failure mid-device names the step, keeps the serial and record
 }
 
 TEST_CASE("a device that is not what the recipe says is refused before the ledger") {
-  fs::path dir = make_line();
+  fs::path dir = make_line("mismatch");
   PrepareOptions prepare;
   prepare.load_stub = false;
   RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
@@ -206,7 +207,7 @@ TEST_CASE("a device that is not what the recipe says is refused before the ledge
 }
 
 TEST_CASE("the station loop waits for a new MAC and hands out serials in order") {
-  fs::path dir = make_line();
+  fs::path dir = make_line("station");
   PrepareOptions prepare;
   prepare.load_stub = false;
   RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
@@ -232,7 +233,7 @@ TEST_CASE("the station loop waits for a new MAC and hands out serials in order")
 }
 
 TEST_CASE("prepare refuses bad plans before any device") {
-  fs::path dir = make_line();
+  fs::path dir = make_line("prepare");
   auto with = [&](const std::string& from, const std::string& to) {
     std::string text = read_text_file(dir / "recipe.toml");
     text.replace(text.find(from), from.size(), to);
