@@ -60,9 +60,11 @@ FactoryCa load_factory_ca(const fs::path& certificate, const std::string& key_re
   FactoryCa ca;
   ca.certificate_origin = certificate.string();
   ca.certificate = pki::load_certificate_file(certificate);
-  ca.key = pki::load_private_key_file(key_reference, passphrase);
-  sign::require_signing_key(ca.key.get(), key_reference);
-  sign::require_certificate_matches_key(ca.key.get(), ca.certificate.get(), key_reference, ca.certificate_origin);
+  pki::KeySource source;
+  source.passphrase = passphrase;
+  ca.key = pki::open_private_key(key_reference, source);
+  sign::require_signing_key(ca.key->public_key(), ca.key->origin());
+  sign::require_certificate_matches_key(ca.key->public_key(), ca.certificate.get(), ca.key->origin(), ca.certificate_origin);
   ca.certificate_der = sign::certificate_der(ca.certificate.get());
   return ca;
 }
@@ -81,7 +83,7 @@ DeviceCredentials make_credentials(const Recipe& recipe, const FactoryCa* ca, co
     auto subject = sign::parse_subject(device_subject(recipe, identity));
     pki::X509ReqPtr request = sign::make_csr(key.get(), subject);
     pki::X509Ptr certificate =
-        sign::issue_certificate(ca->certificate.get(), ca->key.get(), request.get(), sign::IssueOptions{c.days}, "device CSR", ca->certificate_origin);
+        sign::issue_certificate(ca->certificate.get(), *ca->key, request.get(), sign::IssueOptions{c.days}, "device CSR", ca->certificate_origin);
     fill_certificate_facts(out, certificate.get(), key.get());
     out.private_key_der = SecretBytes(pki::encode_private_key(key.get(), pki::Encoding::Der, pki::KeyFormat::Traditional));
     if (recipe.storage.keep_private_keys) out.private_key_pem = pki::encode_private_key(key.get(), pki::Encoding::Pem, pki::KeyFormat::Traditional);

@@ -178,7 +178,8 @@ RunPlan prepare_run(Recipe recipe, const PrepareOptions& options) {
 
   if (r.credentials.mode == CredentialMode::Issue) {
     const auto& c = r.credentials;
-    plan.ca = at_key(c.where, [&] { return load_factory_ca(r.dir / c.ca_cert, (r.dir / c.ca_key).string(), c.ca_passphrase); });
+    std::string key = c.ca_key.string().rfind("pkcs11:", 0) == 0 ? c.ca_key.string() : (r.dir / c.ca_key).string();
+    plan.ca = at_key(c.where, [&] { return load_factory_ca(r.dir / c.ca_cert, key, c.ca_passphrase); });
   }
 
   if (r.storage.present) {

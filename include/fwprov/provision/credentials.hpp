@@ -6,7 +6,10 @@
 #include <string>
 
 #include "fwprov/core/secret.hpp"
+#include <optional>
+
 #include "fwprov/pki/openssl_ptr.hpp"
+#include "fwprov/pki/private_key.hpp"
 #include "fwprov/pki/passphrase.hpp"
 #include "fwprov/provision/recipe.hpp"
 
@@ -14,14 +17,15 @@ namespace fwprov::provision {
 
 struct FactoryCa {
   pki::X509Ptr certificate;
-  pki::PkeyPtr key;
+  std::optional<pki::PrivateKey> key;  // a key file or a pkcs11: URI (a token key)
   Bytes certificate_der;
   std::string certificate_origin;
 };
 
-// The one place a factory CA key is loaded (a pkcs11: URI will be handled here). Errors:
-// Io for a missing file, Crypto for a wrong passphrase or a key that does not match the
-// certificate, Input for a certificate that is not a CA.
+// The one place a factory CA key is loaded: a key file, or a `pkcs11:` URI (module from the
+// URI, --pkcs11-module's FWPROV_PKCS11_MODULE; PIN from the URI's pin-source). Errors: Io for
+// a missing file, Crypto for a wrong passphrase/PIN or a key that does not match the
+// certificate, Input for a certificate that is not a CA or a malformed URI.
 FactoryCa load_factory_ca(const std::filesystem::path& certificate, const std::string& key_reference,
                           const pki::PassphraseSource& passphrase);
 
