@@ -188,6 +188,19 @@ class SqliteLedger final : public Ledger {
       ~RestoreFull() { sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr); }
     } restore{db_};
     Transaction tx(*this);
+    Statement known(db_, "SELECT c.id, c.device_id, d.serial FROM certificates c JOIN devices d ON d.id = c.device_id WHERE c.sha256 = ?1", origin_);
+    if (known.bind(1, c.sha256).step()) {
+      // Per-device files (mode "files") give a retried device the same certificate again.
+      if (known.integer(1) != allocation.device_id)
+        throw Error(ErrorKind::Input, SourceLocation(origin_, 0, 0, c.subject),
+                    fmt::format("this certificate (SHA-256 {}) already belongs to device {}; two devices must not share one", c.sha256, known.text(2)));
+      std::int64_t id = known.integer(0);
+      Statement(db_, "UPDATE certificates SET state = 'superseded' WHERE device_id = ?1 AND id <> ?2 AND state <> 'superseded'", origin_)
+          .bind(1, allocation.device_id).bind(2, id).run();
+      Statement(db_, "UPDATE certificates SET state = 'issued', attempt_id = ?1 WHERE id = ?2", origin_).bind(1, allocation.attempt_id).bind(2, id).run();
+      tx.commit();
+      return;
+    }
     Statement(db_, "UPDATE certificates SET state = 'superseded' WHERE device_id = ?1 AND state <> 'superseded'", origin_)
         .bind(1, allocation.device_id).run();
     Statement(db_, "INSERT INTO certificates(device_id, attempt_id, serial_number, subject, sha256, public_key_sha256, pem, state, created) "

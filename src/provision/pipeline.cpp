@@ -201,19 +201,20 @@ DeviceReport provision_device(const RunPlan& plan, DeviceLink& link, Ledger& led
     report.failed_step = steps.current();
     std::string written;
     for (const auto& r : report.regions) written += (written.empty() ? "" : ", ") + r.partition;
-    std::string message = fmt::format("step {} failed: {} (written before it: {})", report.failed_step, error.message(),
+    // error.what() names the file (and line, field) the failure is about, if any.
+    std::string message = fmt::format("step {} failed: {} (written before it: {})", report.failed_step, error.what(),
                                       written.empty() ? "nothing" : written);
-    report.error = Error(error.kind(), error.where(), message);
+    report.error = Error(error.kind(), message);
     if (allocation && report.failed_step != "ledger") {
       AttemptResult result;
       result.failed_step = report.failed_step;
-      result.error = error.message();
+      result.error = error.what();
       result.regions = regions_json(report.regions);
       result.durations = durations_json(report.durations);
       try {
         ledger.finish_attempt(*allocation, result);
       } catch (const Error& ledger_error) {
-        report.error = Error(error.kind(), error.where(), message + "; the ledger could not record it either: " + ledger_error.message());
+        report.error = Error(error.kind(), message + "; the ledger could not record it either: " + ledger_error.what());
       }
     }
   }

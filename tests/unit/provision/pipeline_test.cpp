@@ -264,3 +264,68 @@ TEST_CASE("prepare refuses bad plans before any device") {
   CHECK(placeholder.kind() == ErrorKind::Input);
   CHECK_THAT(placeholder.message(), Catch::Contains("{lot}"));
 }
+
+TEST_CASE("mode files and a per-device values CSV matched by MAC") {
+  fs::path dir = make_line("files");
+  fs::create_directories(dir / "certs/ACME-000001");
+  std::string command = "cd '" + dir.string() +
+                        "/certs/ACME-000001' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout privatekey.pem "
+                        "-out cert.pem -subj '/CN=aws-issued' -days 30 2>/dev/null";
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::string recipe = read_text_file(dir / "recipe.toml");
+  recipe = recipe.substr(0, recipe.find("[credentials]")) +
+           "[credentials]\nmode = \"files\"\nfolder = \"certs/{serial}/\"\n[files]\ncsk = \"csk.crt.pem\"\n"
+           "[storage]\ncsv = \"storage.csv\"\nvalues = \"devices.csv\"\nmatch = \"mac\"\n";
+  std::ofstream(dir / "files.toml") << recipe;
+  std::ofstream(dir / "storage.csv", std::ios::app) << "lot,data,string,{lot}\nregion,data,u8,{region}\n";
+  std::ofstream(dir / "devices.csv") << "mac,lot,region\n24:0A:C4:00:00:09,L-77,3\n24:0a:c4:00:00:01,L-42,7\n";
+  PrepareOptions prepare;
+  prepare.load_stub = false;
+  RunPlan plan = prepare_run(load_recipe(dir / "files.toml"), prepare);
+  auto ledger = open_sqlite_ledger(":memory:");
+  Bytes flash(4u << 20, 0xFF);
+  FixedClock clock;
+  MemoryDevice device("24:0a:c4:00:00:01", flash);
+  DeviceReport report = provision_device(plan, device, *ledger, clock, {}, {});
+  INFO((report.error ? report.error->message() : ""));
+  REQUIRE(report.ok);
+  Bytes storage(flash.begin() + 0x317000, flash.begin() + 0x327000);
+  auto decoded = nvs::read_image(storage);
+  REQUIRE(item(decoded, "lot"));
+  CHECK(std::string(item(decoded, "lot")->data.begin(), item(decoded, "lot")->data.end()) == std::string("L-42\0", 5));
+  REQUIRE(item(decoded, "region"));
+  CHECK(item(decoded, "region")->integer_bits == 7);
+  Bytes cert_der = sign::certificate_der(pki::load_certificate_file(dir / "certs/ACME-000001/cert.pem").get());
+  CHECK(item(decoded, "P11_Cert")->data == cert_der);
+  CHECK(report.certificate_sha256 == to_hex(sha256(cert_der)));
+  // the same device again (--reprovision) with the same files: the same certificate, still delivered
+  PipelineOptions again;
+  again.reprovision = true;
+  MemoryDevice retry("24:0a:c4:00:00:01", flash);
+  REQUIRE(provision_device(plan, retry, *ledger, clock, again, {}).ok);
+  auto detail = ledger->show_device("ACME-000001");
+  REQUIRE(detail->certificates.size() == 1);
+  CHECK(detail->certificates[0].state == "delivered");
+
+  // a device whose certificate folder is missing fails at the credentials step, the file named
+  MemoryDevice stranger("24:0a:c4:00:00:02", flash);
+  DeviceReport no_files = provision_device(plan, stranger, *ledger, clock, {}, {});
+  CHECK(no_files.failed_step == "credentials");
+  CHECK_THAT(no_files.error->message(), Catch::Contains("certs/ACME-000002/cert.pem"));
+  // another device's certificate is refused
+  fs::copy(dir / "certs/ACME-000001", dir / "certs/ACME-000002");
+  DeviceReport shared = provision_device(plan, stranger, *ledger, clock, {}, {});
+  CHECK(shared.failed_step == "credentials");
+  CHECK_THAT(shared.error->message(), Catch::Contains("already belongs to device ACME-000001"));
+  // ... and one with no row in the values file fails at the nvs step
+  command = "cd '" + dir.string() +
+            "/certs/ACME-000002' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout privatekey.pem "
+            "-out cert.pem -subj '/CN=aws-issued-2' -days 30 2>/dev/null";
+  REQUIRE(std::system(command.c_str()) == 0);
+  DeviceReport missing = provision_device(plan, stranger, *ledger, clock, {}, {});
+  CHECK(missing.failed_step == "nvs");
+  CHECK(missing.serial == "ACME-000002");
+  CHECK_FALSE(missing.ok);
+  CHECK(missing.error->kind() == ErrorKind::Input);
+  CHECK_THAT(missing.error->message(), Catch::Contains("no row for mac 24:0a:c4:00:00:02"));
+}
