@@ -6,7 +6,7 @@ set -euo pipefail
 FWPROV_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libssl-dev openssl libcli11-dev nlohmann-json3-dev libfmt-dev catch2 zlib1g-dev
-  libmbedtls-dev libserialport-dev
+  libmbedtls-dev libserialport-dev libtomlplusplus-dev libsqlite3-dev sqlite3
   clang libclang-rt-14-dev
   nodejs npm python3
   dpkg-dev file lintian man-db zsh

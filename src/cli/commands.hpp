@@ -25,6 +25,8 @@ void setup_decrypt(CLI::App& app, Context& context);
 void setup_secure_cert(CLI::App& app, Context& context);
 void setup_flash(CLI::App& app, Context& context);
 void setup_efuse(CLI::App& app, Context& context);
+void setup_provision(CLI::App& app, Context& context);
+void setup_ledger(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

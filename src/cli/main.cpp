@@ -51,6 +51,7 @@ constexpr Command kCommands[] = {
     {"encrypt", fwprov::cli::setup_encrypt},       {"decrypt", fwprov::cli::setup_decrypt},
     {"secure-cert", fwprov::cli::setup_secure_cert},
     {"flash", fwprov::cli::setup_flash},           {"efuse", fwprov::cli::setup_efuse},
+    {"provision", fwprov::cli::setup_provision},   {"ledger", fwprov::cli::setup_ledger},
     {"help", fwprov::cli::setup_help},
 };
 

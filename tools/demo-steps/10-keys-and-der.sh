@@ -2,6 +2,7 @@
 # device's CSR (the device key never needs to leave the station), a P-256 code-signing
 # certificate for AWS IoT OTA; then ONE `fwprov convert` call writes the DER files the NVS
 # partition carries, and `fwprov inspect` shows what they are.
+[ "${FWPROV_DEMO_TOUR:-0}" = 1 ] || return 0  # the stage-by-stage tour (README.md); tools/demo.sh shows provision
 export FWPROV_DEMO_CA_PASS="demo-only-passphrase"  # a real station keeps this in a file or secret store
 step "factory CA (RSA-4096 root + two RSA-2048 signing certificates, encrypted keys)" \
   "$FWPROV" ca init --dir factory-ca --name factory --country FR --org "fwprov demo" --passphrase-env FWPROV_DEMO_CA_PASS

@@ -1,5 +1,6 @@
 # Demo step 20: the NVS "storage" partition holding the device credentials (DER files from
 # step 10) and the thing name, built byte-identical to Espressif's nvs_partition_gen.py.
+[ "${FWPROV_DEMO_TOUR:-0}" = 1 ] || return 0  # the stage-by-stage tour (README.md); tools/demo.sh shows provision
 cat >storage.csv <<'CSV'
 key,type,encoding,value
 creds,namespace,,

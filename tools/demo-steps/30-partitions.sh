@@ -1,4 +1,5 @@
 # Demo step 30: the partition table, OTA data and firmware images (fwprov partitions, otadata, image).
+[ "${FWPROV_DEMO_TOUR:-0}" = 1 ] || return 0  # the stage-by-stage tour (README.md); tools/demo.sh shows provision
 cp "$ROOT/partitions/aws-ota-workshop.csv" partitions.csv
 step "build the partition-table binary (byte-identical to ESP-IDF's gen_esp32part.py)" \
   "$FWPROV" partitions generate partitions.csv partition-table.bin --flash-size 4MB

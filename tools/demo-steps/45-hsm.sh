@@ -1,6 +1,7 @@
 # Demo step 45: the same code-signing key kept in an HSM instead of a file. SoftHSM2 stands in
 # for the factory's HSM (a private token in the demo folder; SOFTHSM2_CONF keeps it out of the
 # system store); fwprov reaches it through a pkcs11: URI, logs in once, and sends only digests.
+[ "${FWPROV_DEMO_TOUR:-0}" = 1 ] || return 0  # the stage-by-stage tour (README.md); tools/demo.sh shows provision
 mkdir -p hsm/tokens
 printf 'directories.tokendir = %s/hsm/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$PWD" > hsm/softhsm2.conf
 export SOFTHSM2_CONF=$PWD/hsm/softhsm2.conf FWPROV_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so

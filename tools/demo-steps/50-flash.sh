@@ -1,5 +1,6 @@
 # Demo step 50: flash everything the earlier steps made to a simulated ESP32 (fwprov-sim)
 # the way the seed's esptool command did, then read it all back and compare.
+[ "${FWPROV_DEMO_TOUR:-0}" = 1 ] || return 0  # the stage-by-stage tour (README.md); tools/demo.sh shows provision
 SIM="$ROOT/build/tools/esp-sim/fwprov-sim"
 "$SIM" --flash "$DEMO/esp32-flash.bin" --flash-size 4MB --tcp 0 --log "$DEMO/esp32-sim.log" >"$DEMO/esp32-sim.port" 2>"$DEMO/esp32-sim.err" &
 SIM_PID=$!

@@ -339,6 +339,7 @@ bool Device::store(ByteView bytes) {
     }
   }
   flash_.program(address, bytes);
+  bytes_programmed_ += bytes.size();
   write_.written += static_cast<std::uint32_t>(bytes.size());
   return true;
 }

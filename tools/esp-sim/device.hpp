@@ -56,6 +56,8 @@ class Device {
   const esp::Target& target() const noexcept { return *config_.target; }
   // Registers a handler for an address range; READ_REG/WRITE_REG consult handlers first.
   void add_register_handler(RegisterHandler handler) { handlers_.push_back(std::move(handler)); }
+  // For --next-device-on-disconnect: the host programmed flash and left no write unfinished.
+  bool flashed_completely() const noexcept { return bytes_programmed_ > 0 && !(write_.active && write_.written < write_.size); }
   static constexpr std::size_t kMaxFrame = esp::kStubFlashBlock + esp::kDataHeaderSize + esp::kHeaderSize + 64;
 
  private:
@@ -122,6 +124,7 @@ class Device {
   MemUpload mem_;
   z_stream zstream_{};
   bool zstream_ready_ = false;
+  std::uint64_t bytes_programmed_ = 0;
 };
 
 }  // namespace fwprov::sim

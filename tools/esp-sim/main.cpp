@@ -23,6 +23,23 @@ namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
+volatile std::sig_atomic_t g_next_device = 0;
+void on_next_device_signal(int) { g_next_device = 1; }
+
+// A factory fixture gets the next board: a new MAC (the low three bytes counted up) and a
+// blank flash. Triggered by SIGUSR1 or, with --next-device-on-disconnect, by a host that
+// flashed this one completely and disconnected.
+void next_device(fwprov::sim::DeviceConfig& config, fwprov::sim::FlashFile& flash, fwprov::sim::JsonLog& log) {
+  std::uint32_t low = (std::uint32_t(config.mac[3]) << 16 | std::uint32_t(config.mac[4]) << 8 | config.mac[5]) + 1;
+  config.mac[3] = static_cast<std::uint8_t>(low >> 16);
+  config.mac[4] = static_cast<std::uint8_t>(low >> 8);
+  config.mac[5] = static_cast<std::uint8_t>(low);
+  flash.erase(0, flash.size());
+  char mac[18];
+  std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", config.mac[0], config.mac[1], config.mac[2], config.mac[3], config.mac[4], config.mac[5]);
+  log.write({{"event", "next-device"}, {"mac", mac}});
+  std::fprintf(stderr, "fwprov-sim: next device, MAC %s, blank flash\n", mac);
+}
 
 std::array<std::uint8_t, 6> parse_mac(const std::string& text) {
   std::array<std::uint8_t, 6> mac{};
@@ -74,6 +91,7 @@ int main(int argc, char** argv) {
   std::string revision_text;
   bool no_banner = false;
   std::string efuse_path;
+  bool next_on_disconnect = false;
   app.add_option("--flash", flash_path, "File that holds the flash contents (created, all 0xFF, when missing)")->required();
   app.add_option("--flash-size", flash_size_text, "Flash size: 1MB, 2MB, 4MB, 8MB, 16MB (also reported through RDID)");
   app.add_option("--tcp", tcp_port, "Listen on this TCP port (0: pick one; the port is printed on stdout)");
@@ -93,6 +111,9 @@ int main(int argc, char** argv) {
   app.add_option("--efuse", efuse_path,
                  "eFuse controller state as an espefuse virtual eFuse FILE (ESP32; loaded, rewritten after every write)");
   app.add_flag("--no-banner", no_banner, "Do not print the ROM boot banner when a host connects");
+  app.add_flag("--next-device-on-disconnect", next_on_disconnect,
+               "After a host flashed this device completely and disconnected, swap in the next one (MAC + 1, blank flash); "
+               "SIGUSR1 swaps at any time (TCP only)");
   app.footer("Example: fwprov-sim --flash flash.bin --flash-size 4MB --tcp 0   (then: fwprov flash -p socket://127.0.0.1:PORT id)");
   fwprov::clidoc::add_man_option(app, {"fwprov", "fwprov manual", {}, {"fwprov(1)", "fwprov-flash(1)"}});  // the installed page
   CLI11_PARSE(app, argc, argv);
@@ -110,6 +131,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
+  std::signal(SIGUSR1, on_next_device_signal);
 
   try {
     DeviceConfig config;
@@ -173,6 +195,12 @@ int main(int argc, char** argv) {
       int listener = listen_tcp(bind, tcp_port);
       std::unique_ptr<Session> session;
       while (!g_stop) {
+        if (g_next_device) {  // the board is unplugged: its host link ends with it
+          g_next_device = 0;
+          if (session) ::close(session->fd());
+          session.reset();
+          next_device(config, flash, log);
+        }
         pollfd fds[2] = {{listener, POLLIN, 0}, {session ? session->fd() : -1, POLLIN, 0}};
         if (::poll(fds, 2, 200) <= 0) continue;
         if (fds[0].revents & POLLIN) {
@@ -180,8 +208,11 @@ int main(int argc, char** argv) {
           if (fd >= 0) {
             int one = 1;
             ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            if (session) ::close(session->fd());  // one UART: a new host replaces the old one
+            // One UART: a new host replaces the old one (whose hang-up may not be read yet).
+            bool swap = next_on_disconnect && session && session->device_flashed_completely();
+            if (session) ::close(session->fd());
             session.reset();
+            if (swap) next_device(config, flash, log);
             log.write({{"event", "connected"}});
             session = std::make_unique<Session>(fd, flash, config, link, rng, log);  // a fresh ROM
           }
@@ -189,8 +220,10 @@ int main(int argc, char** argv) {
         if (session && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
           if (!session->on_readable()) {
             log.write({{"event", "disconnected"}, {"rx", session->received()}, {"tx", session->sent()}});
+            bool swap = next_on_disconnect && session->device_flashed_completely();
             ::close(session->fd());
             session.reset();
+            if (swap) next_device(config, flash, log);
           }
         }
       }

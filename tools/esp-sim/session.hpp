@@ -46,6 +46,7 @@ class Session {
   int fd() const noexcept { return fd_; }
   std::uint64_t received() const noexcept { return received_; }
   std::uint64_t sent() const noexcept { return sent_; }
+  bool device_flashed_completely() const noexcept { return device_.flashed_completely(); }
 
  private:
   void send_frame(Bytes packet);

@@ -1,0 +1,240 @@
+// `fwprov provision`: the whole factory flow for one device (or a station loop of N) from a recipe.
+#include <fmt/core.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+
+#include "commands.hpp"
+#include "fwprov/core/atomic_output.hpp"
+#include "fwprov/core/encoding.hpp"
+#include "fwprov/core/error.hpp"
+#include "fwprov/provision/esp_link.hpp"
+#include "fwprov/provision/ledger_sqlite.hpp"
+#include "fwprov/provision/placeholders.hpp"
+#include "fwprov/provision/station.hpp"
+
+#ifndef FWPROV_VERSION
+#define FWPROV_VERSION "dev"
+#endif
+
+namespace fwprov::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace fwprov::provision;
+
+struct ProvisionOptions {
+  std::string recipe;
+  std::string port;
+  int count = 1;
+  bool dry_run = false;
+  std::string mac;
+  std::string outdir;
+  std::string station;
+  std::string operator_name;
+  std::string ledger;
+  std::string stub;
+  bool no_stub = false;
+  bool reprovision = false;
+  std::uint32_t baud = 0;
+  double timeout_seconds = 3.0;
+};
+
+volatile std::sig_atomic_t g_provision_stop = 0;
+void on_provision_interrupt(int) { g_provision_stop = 1; }
+
+// Waits for the next poll, returning early when the operator presses Enter on a terminal.
+void wait_or_enter(std::chrono::milliseconds period) {
+  if (::isatty(STDIN_FILENO)) {
+    pollfd pfd{STDIN_FILENO, POLLIN, 0};
+    if (::poll(&pfd, 1, static_cast<int>(period.count())) > 0) {
+      char buffer[256];
+      [[maybe_unused]] auto n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    }
+    return;
+  }
+  ::poll(nullptr, 0, static_cast<int>(period.count()));
+}
+
+fs::path ledger_path(const Recipe& recipe, const ProvisionOptions& options) {
+  if (!options.ledger.empty()) return options.ledger;
+  return recipe.ledger.path.is_absolute() ? recipe.ledger.path : recipe.dir / recipe.ledger.path;
+}
+
+void run_dry(Context& context, const RunPlan& plan, const ProvisionOptions& options, Warnings& warnings) {
+  if (options.mac.empty() || options.outdir.empty()) throw Error(ErrorKind::Usage, "--dry-run needs --mac MAC and --outdir DIR");
+  std::string mac = normalize_mac(options.mac);
+  const Recipe& recipe = plan.recipe;
+  // The serial this MAC has in the ledger, or the one the next new device would get; nothing is reserved.
+  std::string serial = format_serial(recipe.identity.serial, recipe.identity.first);
+  fs::path ledger_file = ledger_path(recipe, options);
+  if (fs::exists(ledger_file)) {
+    auto ledger = open_sqlite_ledger(ledger_file, {false, true});
+    auto device = ledger->find_device(mac);
+    serial = device ? device->serial : ledger->peek_serial({recipe.identity.serial, recipe.identity.first});
+  }
+  DeviceIdentity identity{serial, mac, recipe.device.chip};
+  DeviceCredentials credentials = make_credentials(recipe, plan.ca ? &*plan.ca : nullptr, identity);
+  auto regions = device_regions(plan, identity, credentials, &warnings);
+  fs::path dir(options.outdir);
+  fs::create_directories(dir);
+  OutputBatch batch;
+  nlohmann::json plan_doc = {{"serial", serial}, {"mac", mac}, {"chip", recipe.device.chip}, {"recipe", recipe.file.string()},
+                             {"recipe_sha256", to_hex(recipe.sha256)}};
+  if (credentials.present) plan_doc["certificate_sha256"] = credentials.certificate_sha256;
+  nlohmann::json list = nlohmann::json::array();
+  nlohmann::json outputs = nlohmann::json::array();
+  for (const auto& region : regions) {
+    std::string name = region.target + ".bin";
+    // The storage image holds the device's private key: 0600, like a key file.
+    bool secret = plan.storage_slot && region.target == plan.storage_slot->target && credentials.present;
+    batch.add(dir / name, region.bytes, secret ? FileMode::Secret : FileMode::Public);
+    list.push_back({{"offset", fmt::format("0x{:X}", region.offset)}, {"partition", region.target}, {"file", name},
+                    {"size", region.bytes.size()}, {"sha256", to_hex(region.sha256)}, {"source", region.source}});
+    outputs.push_back({{"path", (dir / name).string()}, {"size", region.bytes.size()}, {"sha256", to_hex(region.sha256)},
+                       {"kind", secret ? "nvs-image-with-private-key" : "flash-image"}});
+  }
+  plan_doc["regions"] = list;
+  std::string plan_text = plan_doc.dump(2) + "\n";
+  Bytes plan_bytes(plan_text.begin(), plan_text.end());
+  outputs.push_back({{"path", (dir / "flash-plan.json").string()}, {"size", plan_bytes.size()}, {"sha256", to_hex(sha256(plan_bytes))},
+                     {"kind", "flash-plan"}});
+  batch.add(dir / "flash-plan.json", std::move(plan_bytes));
+  batch.commit();
+  if (context.out.json()) {
+    context.out.document({{"ok", true}, {"dry_run", true}, {"serial", serial}, {"mac", mac}, {"regions", list}, {"outputs", outputs}});
+    return;
+  }
+  for (const auto& entry : list)
+    context.out.result(fmt::format("0x{:08X}  {:<16} {:>8} bytes  {}", std::stoul(entry["offset"].get<std::string>(), nullptr, 16),
+                                   entry["partition"].get<std::string>(), entry["size"].get<std::size_t>(), (dir / entry["file"].get<std::string>()).string()));
+  context.out.result(fmt::format("{}: flash plan for {} ({}), nothing flashed, ledger untouched", (dir / "flash-plan.json").string(), serial, mac));
+}
+
+void run_provision(Context& context, ProvisionOptions options) {
+  Recipe recipe = load_recipe(options.recipe);
+  if (!options.stub.empty()) {
+    recipe.device.stub = fs::absolute(options.stub);
+    recipe.device.no_stub = false;
+  }
+  if (options.no_stub) {
+    recipe.device.stub.reset();
+    recipe.device.no_stub = true;
+  }
+  if (options.baud) recipe.device.baud = options.baud;
+  if (options.count < 1) throw Error(ErrorKind::Usage, "--count must be 1 or more");
+  if (!options.dry_run && options.port.empty()) throw Error(ErrorKind::Usage, "-p/--port is required (or --dry-run --mac MAC --outdir DIR)");
+  if (!options.dry_run && (!options.mac.empty() || !options.outdir.empty())) throw Error(ErrorKind::Usage, "--mac and --outdir go with --dry-run");
+
+  Warnings warnings(context.out.warning_sink());
+  PrepareOptions prepare;
+  prepare.compress = !options.dry_run;
+  prepare.load_stub = !options.dry_run;
+  prepare.warnings = &warnings;
+  RunPlan plan = prepare_run(std::move(recipe), prepare);
+  if (plan.recipe.storage.keep_private_keys)
+    context.out.warning({SourceLocation(plan.recipe.file.string(), 0, 0, "storage.keep_private_keys"),
+                         "device private keys are WRITTEN TO DISK (mode 0600) in " + (plan.recipe.dir / plan.recipe.storage.keys_dir).string()});
+  if (options.dry_run) return run_dry(context, plan, options, warnings);
+
+  PipelineOptions pipeline;
+  pipeline.station = !options.station.empty() ? options.station : plan.recipe.ledger.station;
+  const char* env_operator = std::getenv("FWPROV_OPERATOR");
+  pipeline.operator_name = !options.operator_name.empty() ? options.operator_name
+                           : (env_operator && *env_operator) ? env_operator
+                                                             : plan.recipe.ledger.operator_name;
+  pipeline.fwprov_version = FWPROV_VERSION;
+  pipeline.reprovision = options.reprovision;
+
+  auto ledger = open_sqlite_ledger(ledger_path(plan.recipe, options));
+  if (!plan.stub && !plan.recipe.device.no_stub)
+    context.out.note("No flasher stub found (give --stub FILE or device.stub); using the ROM loader");
+  EspLinkOptions link_options = esp_link_options(plan.recipe, options.port, plan.stub ? &*plan.stub : nullptr);
+  if (options.timeout_seconds <= 0 || options.timeout_seconds > 600) throw Error(ErrorKind::Usage, "--timeout must be between 0 and 600 seconds");
+  link_options.command_timeout = esp::Millis(static_cast<std::int64_t>(options.timeout_seconds * 1000));
+
+  PipelineHooks hooks;
+  hooks.warnings = &warnings;
+  auto step_detail = std::make_shared<std::string>();
+  hooks.on_step = [step_detail](const std::string&, const std::string& detail) { *step_detail = detail; };
+  hooks.on_step_done = [&context, step_detail](const std::string& step, double ms) {
+    context.out.note(fmt::format("  {:<24} {:<28} {:8.1f} ms", step, *step_detail, ms));
+  };
+  hooks.progress = [&context](const Region& region) {
+    return context.out.progress(fmt::format("  writing {} at 0x{:X}", region.target, region.offset));
+  };
+
+  StationHooks station;
+  station.open_link = [&link_options] { return open_esp_link(link_options); };
+  station.stop_requested = [] { return g_provision_stop != 0; };
+  station.wait = wait_or_enter;
+  station.on_waiting = [&context](const std::string& mac) {
+    context.out.note(fmt::format("Waiting for the next device ({} is done; swap it{})", mac, ::isatty(STDIN_FILENO) ? ", or press Enter" : ""));
+  };
+  int number = 0;
+  station.on_device = [&](const DeviceReport& report) {
+    ++number;
+    if (context.out.json()) {
+      fmt::print(stdout, "{}\n", report.to_json().dump());
+      std::fflush(stdout);
+    } else if (report.ok) {
+      context.out.result(fmt::format("{} {} ({}): provisioned, {} regions written and verified{}", report.serial, report.identity.mac,
+                                     report.identity.description, report.regions.size(),
+                                     report.certificate_sha256.empty() ? "" : ", certificate " + report.certificate_sha256.substr(0, 16) + "..."));
+    }
+    if (!report.ok) context.out.error(report.error->what());
+    if (report.kept_private_key) context.out.warning({SourceLocation(report.kept_private_key->string()), "private key kept on disk (0600)"});
+  };
+  context.out.note(fmt::format("Provisioning {} device{} on {} from {}", options.count, options.count > 1 ? "s" : "", options.port, options.recipe));
+
+  auto previous = std::signal(SIGINT, on_provision_interrupt);
+  SteadyClock clock;
+  StationResult result;
+  try {
+    result = run_station(plan, *ledger, clock, options.count, pipeline, hooks, station);
+  } catch (...) {
+    std::signal(SIGINT, previous);
+    throw;
+  }
+  std::signal(SIGINT, previous);
+  if (!result.devices.empty() && !result.devices.back().ok) {
+    context.exit_code = exit_code(result.devices.back().error->kind());
+    return;
+  }
+  if (result.stopped) context.out.note(fmt::format("Stopped after {} device(s) (interrupted)", result.devices.size()));
+}
+
+}  // namespace
+
+void setup_provision(CLI::App& app, Context& context) {
+  auto options = std::make_shared<ProvisionOptions>();
+  auto* cmd = app.add_subcommand("provision", "The whole factory flow for a device from a station recipe: credentials, NVS, flash, ledger");
+  cmd->add_option("recipe", options->recipe, "Station recipe (TOML; see docs/provision.md)")->required()->type_name("RECIPE");
+  cmd->add_option("-p,--port", options->port, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT")->envname("ESPTOOL_PORT")->type_name("PORT");
+  cmd->add_option("--count", options->count, "Station loop: provision N devices, waiting for each next one (a new MAC)")->type_name("N")->capture_default_str();
+  cmd->add_flag("--dry-run", options->dry_run, "Build one device's images and a flash plan into --outdir; no device, no ledger change");
+  cmd->add_option("--mac", options->mac, "MAC of the device to plan for (--dry-run)")->type_name("MAC");
+  cmd->add_option("--outdir", options->outdir, "Folder for the images and flash-plan.json (--dry-run)")->type_name("DIR");
+  cmd->add_option("--station", options->station, "Station name recorded in the ledger (default: ledger.station)")->type_name("NAME");
+  cmd->add_option("--operator", options->operator_name, "Operator recorded in the ledger (default: FWPROV_OPERATOR, ledger.operator)")->type_name("NAME");
+  cmd->add_option("--ledger", options->ledger, "Ledger database (default: ledger.path, fwprov-ledger.db beside the recipe)")->type_name("FILE");
+  auto* stub = cmd->add_option("--stub", options->stub, "Flasher stub JSON (default: device.stub, else an installed esptool/esptool-js)")->type_name("FILE");
+  cmd->add_flag("--no-stub", options->no_stub, "Use the ROM loader only")->excludes(stub);
+  cmd->add_option("-b,--baud", options->baud, "Baud rate (default: device.baud)")->type_name("BAUD");
+  cmd->add_option("--timeout", options->timeout_seconds, "Seconds to wait for a device reply before resending (3 tries)")
+      ->type_name("SECONDS")->capture_default_str();
+  cmd->add_flag("--reprovision", options->reprovision, "Provision a device the ledger says is done (same serial, new certificate)");
+  cmd->footer(
+      "Examples:\n"
+      "  CA_PASS=... fwprov provision docs/examples/aws-workshop/recipe.toml -p /dev/ttyUSB0\n"
+      "  fwprov provision recipe.toml -p /dev/ttyUSB0 --count 20 --station line-1   # station loop\n"
+      "  fwprov provision recipe.toml --dry-run --mac 24:0a:c4:12:34:56 --outdir out/\n"
+      "Per device: connect, identity (serial from the ledger), credentials, nvs, write <partition> (compressed,\n"
+      "MD5-verified), verify (storage read back), reset, ledger commit. With --json: one JSON line per device.\n"
+      "A failed device exits with its step's code (3 input, 4 I/O, 5 key, 6 device/link, 7 verification).");
+  cmd->callback([&context, options] { run_provision(context, *options); });
+}
+
+}  // namespace fwprov::cli

@@ -1,0 +1,80 @@
+#include "fwprov/provision/esp_link.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "fwprov/core/encoding.hpp"
+
+namespace fwprov::provision {
+namespace {
+
+class EspLink final : public DeviceLink {
+ public:
+  explicit EspLink(const EspLinkOptions& options) : options_(options) {}
+
+  const ChipIdentity& connect() override {
+    if (loader_) return identity_;
+    esp::LoaderOptions loader_options;
+    loader_options.before = options_.before;
+    loader_options.connect_attempts = options_.connect_attempts;
+    loader_options.command_timeout = options_.command_timeout;
+    transport_ = esp::open_transport(options_.port, std::min<std::uint32_t>(options_.baud, 115200));
+    loader_.emplace(*transport_, loader_options);
+    loader_->connect();
+    if (options_.stub) loader_->run_stub(*options_.stub);
+    if (options_.baud > 115200) loader_->change_baud(options_.baud);
+    auto id = loader_->flash_id();
+    std::uint32_t size = id.size.value_or(4u << 20);
+    loader_->attach_flash(size);
+    const auto& chip = loader_->chip();
+    identity_.chip = chip.name;
+    std::transform(identity_.chip.begin(), identity_.chip.end(), identity_.chip.begin(), [](unsigned char c) { return std::tolower(c); });
+    identity_.description = chip.description;
+    identity_.mac = esp::esp32::format_mac(chip.mac);
+    identity_.flash_size = id.size.value_or(0);
+    return identity_;
+  }
+
+  RegionWrite write(const Region& region, const ProgressFn& progress) override {
+    esp::WriteOptions options;
+    options.compress = true;
+    if (region.compressed.valid()) options.precompressed = &region.compressed.get();
+    options.verify = true;
+    options.progress = progress;
+    auto report = loader_->write_flash(region.offset, region.bytes, options);
+    return {report.verified, to_hex(report.md5)};
+  }
+
+  Bytes read(std::uint32_t offset, std::uint32_t size) override { return loader_->read_flash(offset, size, {}); }
+
+  void finish() override { loader_->leave(options_.after); }
+
+  std::string describe() const override { return options_.port; }
+
+ private:
+  EspLinkOptions options_;
+  std::unique_ptr<esp::Transport> transport_;
+  std::optional<esp::Loader> loader_;
+  ChipIdentity identity_;
+};
+
+}  // namespace
+
+EspLinkOptions esp_link_options(const Recipe& recipe, const std::string& port, const esp::StubImage* stub) {
+  EspLinkOptions options;
+  options.port = port;
+  options.baud = recipe.device.baud;
+  auto before = esp::parse_before_reset(recipe.device.before);
+  auto after = esp::parse_after_reset(recipe.device.after);
+  if (!before || !after) throw Error(ErrorKind::Input, SourceLocation(recipe.file.string(), 0, 0, "device.before"), "unknown reset mode");
+  options.before = *before;
+  options.after = *after;
+  options.stub = stub;
+  return options;
+}
+
+std::unique_ptr<DeviceLink> open_esp_link(const EspLinkOptions& options) { return std::make_unique<EspLink>(options); }
+
+}  // namespace fwprov::provision

@@ -1,0 +1,331 @@
+// The whole per-device pipeline against an in-memory device: what lands in its flash, what the
+// storage partition decodes to, what the ledger says, and what happens when the link dies.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "fwprov/core/encoding.hpp"
+#include "fwprov/core/file_io.hpp"
+#include "fwprov/nvs/reader.hpp"
+#include "fwprov/pki/load.hpp"
+#include "fwprov/provision/ledger_sqlite.hpp"
+#include "fwprov/provision/pipeline.hpp"
+#include "fwprov/provision/station.hpp"
+#include "fwprov/sign/certificates.hpp"
+#include "fwprov/sign/key.hpp"
+
+using namespace fwprov;
+using namespace fwprov::provision;
+namespace fs = std::filesystem;
+
+namespace {
+
+class MemoryDevice final : public DeviceLink {
+ public:
+  MemoryDevice(std::string mac, Bytes& flash) : flash_(flash) { identity_ = {"esp32", "ESP32-D0WD-V3 (revision v3.0)", std::move(mac), 4u << 20}; }
+  const ChipIdentity& connect() override {
+    ++connects;
+    return identity_;
+  }
+  RegionWrite write(const Region& region, const ProgressFn&) override {
+    if (fail_at_write && writes == *fail_at_write) throw Error(ErrorKind::Device, "no reply to FLASH_DEFL_DATA (link down)");
+    ++writes;
+    std::copy(region.bytes.begin(), region.bytes.end(), flash_.begin() + region.offset);
+    return {true, "md5"};
+  }
+  Bytes read(std::uint32_t offset, std::uint32_t size) override { return Bytes(flash_.begin() + offset, flash_.begin() + offset + size); }
+  void finish() override { ++resets; }
+  std::string describe() const override { return "memory"; }
+
+  ChipIdentity identity_;
+  Bytes& flash_;
+  int connects = 0, writes = 0, resets = 0;
+  std::optional<int> fail_at_write;
+};
+
+class FixedClock final : public Clock {
+ public:
+  std::chrono::steady_clock::time_point now() override { return t += std::chrono::milliseconds(1); }
+  std::chrono::steady_clock::time_point t{};
+};
+
+// A station folder of its own per test case (ctest runs the cases in parallel).
+fs::path make_line(const std::string& name) {
+  fs::path dir = fs::path(FWPROV_TEST_TMP_DIR) / ("provision-line-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir / "ca");
+  fs::path golden = FWPROV_GOLDEN_DIR;
+  fs::copy_file(golden / "image/bootloader_sha/image.bin", dir / "bootloader.bin");
+  fs::copy_file(golden / "image/app_esp32/image.bin", dir / "firmware.bin");
+  std::ofstream(dir / "partitions.csv") << "nvs,data,nvs,0x10000,0x6000\notadata,data,ota,0x16000,0x2000\nphy_init,data,phy,0x18000,0x1000\n"
+                                           "ota_0,0,ota_0,0x20000,1500K\nota_1,0,ota_1,,1500K\nstorage,data,nvs,,0x10000\n";
+  std::ofstream(dir / "storage.csv") << "key,type,encoding,value\ncreds,namespace,,\nP11_Cert,file,binary,{device_cert}\n"
+                                        "P11_Key,file,binary,{device_key}\nP11_CSK,file,binary,{csk}\nserial,data,string,{serial}\n";
+  std::string command = "cd '" + dir.string() +
+                        "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca/ca.key.pem -out ca/ca.crt.pem "
+                        "-subj '/CN=Test Factory CA' -days 30 -addext basicConstraints=critical,CA:TRUE 2>/dev/null && cp ca/ca.crt.pem csk.crt.pem";
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::ofstream(dir / "recipe.toml") << R"([device]
+chip = "esp32"
+flash_mode = "dio"
+flash_freq = "40m"
+flash_size = "4MB"
+[partitions]
+table = "partitions.csv"
+[images]
+bootloader = "bootloader.bin"
+otadata = "initial"
+ota_0 = "firmware.bin"
+[identity]
+serial = "ACME-{seq:06}"
+[credentials]
+mode = "issue"
+subject = "CN={serial},O=Acme"
+ca_cert = "ca/ca.crt.pem"
+ca_key = "ca/ca.key.pem"
+[files]
+csk = "csk.crt.pem"
+[storage]
+csv = "storage.csv"
+)";
+  return dir;
+}
+
+const nvs::Item* item(const nvs::DecodedImage& image, const std::string& key) {
+  for (const auto& i : image.items)
+    if (i.key == key) return &i;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("one device end to end in memory") {
+  fs::path dir = make_line("one");
+  PrepareOptions prepare;
+  prepare.load_stub = false;
+  Recipe recipe = load_recipe(dir / "recipe.toml");
+  recipe.device.read_back = true;
+  RunPlan plan = prepare_run(std::move(recipe), prepare);
+  auto ledger = open_sqlite_ledger(":memory:");
+  Bytes flash(4u << 20, 0xFF);
+  MemoryDevice device("24:0a:c4:00:00:01", flash);
+  FixedClock clock;
+  std::vector<std::string> steps;
+  PipelineHooks hooks;
+  hooks.on_step = [&](const std::string& step, const std::string&) { steps.push_back(step); };
+  DeviceReport report = provision_device(plan, device, *ledger, clock, {}, hooks);
+  INFO((report.error ? report.error->message() : ""));
+  REQUIRE(report.ok);
+  CHECK(report.serial == "ACME-000001");
+  CHECK(steps.front() == "connect");
+  CHECK(std::find(steps.begin(), steps.end(), "verify") != steps.end());
+  CHECK(steps.back() == "ledger");
+  CHECK(device.resets == 1);
+  REQUIRE(report.regions.size() == 5);  // bootloader, table, otadata, ota_0, storage
+
+  fs::path golden = FWPROV_GOLDEN_DIR;
+  Bytes boot = read_file(golden / "image/bootloader_sha/write_flash_0x1000_dio_40m_4MB.bin");
+  CHECK(Bytes(flash.begin() + 0x1000, flash.begin() + 0x1000 + boot.size()) == boot);
+  Bytes app = read_file(dir / "firmware.bin");
+  CHECK(Bytes(flash.begin() + 0x20000, flash.begin() + 0x20000 + app.size()) == app);
+  CHECK(std::all_of(flash.begin() + 0x16000, flash.begin() + 0x18000, [](std::uint8_t b) { return b == 0xFF; }));
+  CHECK(flash[0x8000] == 0xAA);
+
+  Bytes storage(flash.begin() + 0x317000, flash.begin() + 0x327000);
+  auto decoded = nvs::read_image(storage);
+  CHECK(nvs::check_image(decoded).empty());
+  const nvs::Item* cert = item(decoded, "P11_Cert");
+  const nvs::Item* key = item(decoded, "P11_Key");
+  const nvs::Item* csk = item(decoded, "P11_CSK");
+  const nvs::Item* serial = item(decoded, "serial");
+  REQUIRE(cert);
+  REQUIRE(key);
+  REQUIRE(csk);
+  REQUIRE(serial);
+  CHECK(std::string(serial->data.begin(), serial->data.end()) == std::string("ACME-000001\0", 12));
+  CHECK(to_hex(sha256(cert->data)) == report.certificate_sha256);
+  auto certificate = pki::load_certificates(cert->data, "P11_Cert");
+  auto private_key = pki::load_private_key(key->data, "P11_Key");
+  sign::require_certificate_matches_key(private_key.get(), certificate[0].get(), "P11_Key", "P11_Cert");
+  CHECK(csk->data == sign::certificate_der(pki::load_certificate_file(dir / "csk.crt.pem").get()));
+
+  auto detail = ledger->show_device("ACME-000001");
+  REQUIRE(detail);
+  CHECK(detail->device.status == "ok");
+  CHECK(detail->certificates.at(0).state == "delivered");
+  CHECK(detail->attempts.at(0).regions.size() == 5);
+}
+
+TEST_CASE("a link failure mid-device names the step, keeps the serial and records the failure") {
+  fs::path dir = make_line("linkfail");
+  PrepareOptions prepare;
+  prepare.load_stub = false;
+  RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
+  auto ledger = open_sqlite_ledger(":memory:");
+  Bytes flash(4u << 20, 0xFF);
+  FixedClock clock;
+  MemoryDevice device("24:0a:c4:00:00:01", flash);
+  device.fail_at_write = 3;  // bootloader, table, otadata written; ota_0 fails
+  DeviceReport report = provision_device(plan, device, *ledger, clock, {}, {});
+  REQUIRE_FALSE(report.ok);
+  CHECK(report.failed_step == "write ota_0");
+  CHECK(report.error->kind() == ErrorKind::Device);
+  CHECK_THAT(report.error->message(), Catch::Contains("bootloader, partition-table, otadata"));
+  CHECK(report.to_json()["error"]["exit_code"] == 6);
+  auto detail = ledger->show_device("24:0a:c4:00:00:01");
+  CHECK(detail->device.status == "failed");
+  CHECK(detail->attempts.at(0).failed_step == "write ota_0");
+
+  MemoryDevice retry("24:0a:c4:00:00:01", flash);
+  DeviceReport second = provision_device(plan, retry, *ledger, clock, {}, {});
+  REQUIRE(second.ok);
+  CHECK(second.serial == "ACME-000001");
+  detail = ledger->show_device("ACME-000001");
+  CHECK(detail->attempts.size() == 2);
+  REQUIRE(detail->certificates.size() == 2);
+  CHECK(detail->certificates[0].state == "superseded");
+  CHECK(detail->certificates[1].state == "delivered");
+}
+
+TEST_CASE("a device that is not what the recipe says is refused before the ledger") {
+  fs::path dir = make_line("mismatch");
+  PrepareOptions prepare;
+  prepare.load_stub = false;
+  RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
+  auto ledger = open_sqlite_ledger(":memory:");
+  Bytes flash(4u << 20, 0xFF);
+  FixedClock clock;
+  MemoryDevice device("24:0a:c4:00:00:01", flash);
+  device.identity_.flash_size = 2u << 20;
+  DeviceReport report = provision_device(plan, device, *ledger, clock, {}, {});
+  CHECK_FALSE(report.ok);
+  CHECK(report.failed_step == "connect");
+  CHECK(device.writes == 0);
+  CHECK(ledger->list_devices().empty());
+}
+
+TEST_CASE("the station loop waits for a new MAC and hands out serials in order") {
+  fs::path dir = make_line("station");
+  PrepareOptions prepare;
+  prepare.load_stub = false;
+  RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
+  auto ledger = open_sqlite_ledger(":memory:");
+  Bytes flash(4u << 20, 0xFF);
+  FixedClock clock;
+  // The fixture: each device still answers twice after it is done before the next is plugged in.
+  std::vector<std::string> answers{"24:0a:c4:00:00:01", "24:0a:c4:00:00:01", "24:0a:c4:00:00:01", "24:0a:c4:00:00:02",
+                                   "24:0a:c4:00:00:02", "24:0a:c4:00:00:02", "24:0a:c4:00:00:03"};
+  std::size_t opened = 0;
+  int waits = 0;
+  StationHooks station;
+  station.open_link = [&]() -> std::unique_ptr<DeviceLink> { return std::make_unique<MemoryDevice>(answers.at(opened++), flash); };
+  station.wait = [&](std::chrono::milliseconds) { ++waits; };
+  StationResult result = run_station(plan, *ledger, clock, 3, {}, {}, station);
+  REQUIRE(result.devices.size() == 3);
+  CHECK(result.devices[0].serial == "ACME-000001");
+  CHECK(result.devices[1].serial == "ACME-000002");
+  CHECK(result.devices[2].serial == "ACME-000003");
+  CHECK(result.devices[2].identity.mac == "24:0a:c4:00:00:03");
+  CHECK(waits == 4);
+  CHECK(ledger->list_devices().size() == 3);
+}
+
+TEST_CASE("prepare refuses bad plans before any device") {
+  fs::path dir = make_line("prepare");
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = read_text_file(dir / "recipe.toml");
+    text.replace(text.find(from), from.size(), to);
+    std::ofstream(dir / "bad.toml") << text;
+    PrepareOptions prepare;
+    prepare.load_stub = false;
+    try {
+      prepare_run(load_recipe(dir / "bad.toml"), prepare);
+    } catch (const Error& error) {
+      return error;
+    }
+    FAIL("no error");
+    throw;
+  };
+  Error missing_partition = with("ota_0 = \"firmware.bin\"", "ota_7 = \"firmware.bin\"");
+  CHECK(missing_partition.kind() == ErrorKind::Input);
+  CHECK(missing_partition.where().field == "images.ota_7");
+  CHECK_THAT(missing_partition.message(), Catch::Contains("no partition named 'ota_7'"));
+  Error too_big = with("otadata = \"initial\"", "otadata = \"firmware.bin\"");
+  CHECK(too_big.kind() == ErrorKind::Input);
+  CHECK_THAT(too_big.message(), Catch::Contains("larger than otadata"));
+  Error missing_file = with("firmware.bin", "nope.bin");
+  CHECK(missing_file.kind() == ErrorKind::Io);
+  CHECK(missing_file.where().field == "images.ota_0");
+  CHECK(missing_file.where().file == (dir / "bad.toml").string());
+  std::ofstream(dir / "storage.csv", std::ios::app) << "lot,data,string,{lot}\n";
+  Error placeholder = with("csk", "csk");
+  CHECK(placeholder.kind() == ErrorKind::Input);
+  CHECK_THAT(placeholder.message(), Catch::Contains("{lot}"));
+}
+
+TEST_CASE("mode files and a per-device values CSV matched by MAC") {
+  fs::path dir = make_line("files");
+  fs::create_directories(dir / "certs/ACME-000001");
+  std::string command = "cd '" + dir.string() +
+                        "/certs/ACME-000001' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout privatekey.pem "
+                        "-out cert.pem -subj '/CN=aws-issued' -days 30 2>/dev/null";
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::string recipe = read_text_file(dir / "recipe.toml");
+  recipe = recipe.substr(0, recipe.find("[credentials]")) +
+           "[credentials]\nmode = \"files\"\nfolder = \"certs/{serial}/\"\n[files]\ncsk = \"csk.crt.pem\"\n"
+           "[storage]\ncsv = \"storage.csv\"\nvalues = \"devices.csv\"\nmatch = \"mac\"\n";
+  std::ofstream(dir / "files.toml") << recipe;
+  std::ofstream(dir / "storage.csv", std::ios::app) << "lot,data,string,{lot}\nregion,data,u8,{region}\n";
+  std::ofstream(dir / "devices.csv") << "mac,lot,region\n24:0A:C4:00:00:09,L-77,3\n24:0a:c4:00:00:01,L-42,7\n";
+  PrepareOptions prepare;
+  prepare.load_stub = false;
+  RunPlan plan = prepare_run(load_recipe(dir / "files.toml"), prepare);
+  auto ledger = open_sqlite_ledger(":memory:");
+  Bytes flash(4u << 20, 0xFF);
+  FixedClock clock;
+  MemoryDevice device("24:0a:c4:00:00:01", flash);
+  DeviceReport report = provision_device(plan, device, *ledger, clock, {}, {});
+  INFO((report.error ? report.error->message() : ""));
+  REQUIRE(report.ok);
+  Bytes storage(flash.begin() + 0x317000, flash.begin() + 0x327000);
+  auto decoded = nvs::read_image(storage);
+  REQUIRE(item(decoded, "lot"));
+  CHECK(std::string(item(decoded, "lot")->data.begin(), item(decoded, "lot")->data.end()) == std::string("L-42\0", 5));
+  REQUIRE(item(decoded, "region"));
+  CHECK(item(decoded, "region")->integer_bits == 7);
+  Bytes cert_der = sign::certificate_der(pki::load_certificate_file(dir / "certs/ACME-000001/cert.pem").get());
+  CHECK(item(decoded, "P11_Cert")->data == cert_der);
+  CHECK(report.certificate_sha256 == to_hex(sha256(cert_der)));
+  // the same device again (--reprovision) with the same files: the same certificate, still delivered
+  PipelineOptions again;
+  again.reprovision = true;
+  MemoryDevice retry("24:0a:c4:00:00:01", flash);
+  REQUIRE(provision_device(plan, retry, *ledger, clock, again, {}).ok);
+  auto detail = ledger->show_device("ACME-000001");
+  REQUIRE(detail->certificates.size() == 1);
+  CHECK(detail->certificates[0].state == "delivered");
+
+  // a device whose certificate folder is missing fails at the credentials step, the file named
+  MemoryDevice stranger("24:0a:c4:00:00:02", flash);
+  DeviceReport no_files = provision_device(plan, stranger, *ledger, clock, {}, {});
+  CHECK(no_files.failed_step == "credentials");
+  CHECK_THAT(no_files.error->message(), Catch::Contains("certs/ACME-000002/cert.pem"));
+  // another device's certificate is refused
+  fs::copy(dir / "certs/ACME-000001", dir / "certs/ACME-000002");
+  DeviceReport shared = provision_device(plan, stranger, *ledger, clock, {}, {});
+  CHECK(shared.failed_step == "credentials");
+  CHECK_THAT(shared.error->message(), Catch::Contains("already belongs to device ACME-000001"));
+  // ... and one with no row in the values file fails at the nvs step
+  command = "cd '" + dir.string() +
+            "/certs/ACME-000002' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout privatekey.pem "
+            "-out cert.pem -subj '/CN=aws-issued-2' -days 30 2>/dev/null";
+  REQUIRE(std::system(command.c_str()) == 0);
+  DeviceReport missing = provision_device(plan, stranger, *ledger, clock, {}, {});
+  CHECK(missing.failed_step == "nvs");
+  CHECK(missing.serial == "ACME-000002");
+  CHECK_FALSE(missing.ok);
+  CHECK(missing.error->kind() == ErrorKind::Input);
+  CHECK_THAT(missing.error->message(), Catch::Contains("no row for mac 24:0a:c4:00:00:02"));
+}
