@@ -434,6 +434,8 @@ void run_verify(Context& context, const FlashOptions& given_options, const Write
 void run_read(Context& context, const FlashOptions& options, const std::vector<std::string>& read_args) {
   if (read_args.size() != 2 && read_args.size() != 3)
     throw Error(ErrorKind::Usage, "read takes ADDRESS SIZE OUTPUT, or NAME OUTPUT for a partition");
+  if (read_args.size() == 2 && parse_size(read_args[0]))  // an address where a partition name belongs
+    throw Error(ErrorKind::Usage, fmt::format("read {} {}: give ADDRESS SIZE OUTPUT, or a partition NAME and OUTPUT", read_args[0], read_args[1]));
   const std::string& out = read_args.back();
   std::optional<partitions::PartitionTable> table;
   const std::uint32_t table_offset = parse_address(options.partition_table_offset, "--partition-table-offset");
@@ -566,8 +568,8 @@ void setup_flash(CLI::App& app, Context& context) {
   flash->require_subcommand(1);
   flash->fallthrough();
   std::string chip_names = "auto";
-  for (const auto& target : all_targets()) chip_names += "|" + std::string(target.esptool_name);
-  flash->add_option("--chip,-c", options->chip, "Target chip: " + chip_names + "; auto detects it, a name refuses any other chip")
+  for (const auto& target : all_targets()) chip_names += ", " + std::string(target.esptool_name);
+  flash->add_option("--chip,-c", options->chip, "Target chip: " + chip_names + " (auto detects it, a name refuses any other chip)")
       ->capture_default_str();
   flash->add_option("-p,--port", options->port, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT (raw TCP, as esptool)")
       ->envname("ESPTOOL_PORT")

@@ -97,7 +97,9 @@ void setup_keygen(CLI::App& app, Context& context) {
                       "flash-encryption-aes256 (ESP32, 32 B), -aes192 (ESP32 3/4 coding, 24 B), -aes128 (ESP32-C2 derived, 16 B),\n"
                       "-xts128 (XTS-AES-128, 32 B), -xts256 (XTS-AES-256, 64 B)")
       ->check(CLI::IsMember({"ec-p256", "ec-p384", "ec-p192", "rsa-2048", "rsa-3072", "rsa-4096", "flash-encryption-aes256",
-                             "flash-encryption-aes192", "flash-encryption-aes128", "flash-encryption-xts128", "flash-encryption-xts256"}));
+                             "flash-encryption-aes192", "flash-encryption-aes128", "flash-encryption-xts128", "flash-encryption-xts256"})
+                 .description(""))
+      ->type_name("TYPE");  // the help text lists them; the whole set as a type does not fit a man page line
   command->add_option("-o,--output", options->output, "Private key file to write (PKCS#8 PEM, mode 0600)")->required()->type_name("KEY.pem");
   command->add_option("--chip", options->chip,
                       "Secure boot v2 signing key for this chip: refuse a type its ROM cannot verify (esp32, esp32s3, esp32c3: rsa-3072 only)")

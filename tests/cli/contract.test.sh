@@ -213,7 +213,7 @@ expect_exit 2 "unknown command text" -- "$FWPROV" nvs gen x
 expect_grep "unknown command 'nvs gen'" "$WORK/err" "unknown command named"
 expect_grep "did you mean: generate" "$WORK/err" "near commands listed"
 "$FWPROV" --version --json >"$WORK/out" 2>"$WORK/err"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and all(d.get(k) for k in ("version","git_commit","openssl","zlib","libserialport"))' "$WORK/out" && pass || fail "--version --json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ok"] and all(d.get(k) for k in ("version","commit","build_type")) and all(d["libraries"].get(k) for k in ("openssl","zlib","libserialport"))' "$WORK/out" && pass || fail "--version --json"
 "$FWPROV" --json --help >"$WORK/out" 2>/dev/null && python3 -c 'import json,sys; assert "help" in json.load(open(sys.argv[1]))' "$WORK/out" && pass || fail "--json --help"
 # -q: nothing but errors.
 "$FWPROV" -q partitions show table.bin >"$WORK/out" 2>"$WORK/err"

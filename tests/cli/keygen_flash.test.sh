@@ -15,7 +15,11 @@ expect_exit 0 "aes256 key encrypts" -- "$FWPROV" encrypt --keyfile "$WORK/aes256
 expect_exit 0 "aes192 key encrypts" -- "$FWPROV" encrypt --keyfile "$WORK/aes192.bin" --address 0x10000 -o "$WORK/e3.bin" "$WORK/plain.bin"
 expect_exit 2 "no public half" -- "$FWPROV" keygen --type flash-encryption-xts128 -o "$WORK/k.bin" --pub-out "$WORK/k.pub"
 expect_absent "$WORK/k.bin" "refused keygen"
-expect_exit 2 "existing file" -- "$FWPROV" keygen --type flash-encryption-xts128 -o "$WORK/xts128.bin"
+# Outputs are replaced, keys too (docs/cli-contract.md): a new key, still 0600.
+cp "$WORK/xts128.bin" "$WORK/xts128.old"
+expect_exit 0 "existing file replaced" -- "$FWPROV" keygen --type flash-encryption-xts128 -o "$WORK/xts128.bin"
+if cmp -s "$WORK/xts128.bin" "$WORK/xts128.old"; then fail "replaced key: same bytes as before"; else pass; fi
+[ "$(stat -c %a "$WORK/xts128.bin")" = 600 ] && pass || fail "replaced key: mode $(stat -c %a "$WORK/xts128.bin"), expected 600"
 expect_exit 0 "--json" -- "$FWPROV" --json keygen --type flash-encryption-xts256 -o "$WORK/j.bin"
 expect_grep '"ok": true' "$WORK/out" "--json"
 # Secure boot v2 chip check: EC keys refused for chips whose ROM verifies RSA-3072 only.

@@ -30,13 +30,14 @@ void on_next_device_signal(int) { g_next_device = 1; }
 // blank flash. Triggered by SIGUSR1 or, with --next-device-on-disconnect, by a host that
 // flashed this one completely and disconnected.
 void next_device(fwprov::sim::DeviceConfig& config, fwprov::sim::FlashFile& flash, fwprov::sim::JsonLog& log) {
-  std::uint32_t low = (std::uint32_t(config.mac[3]) << 16 | std::uint32_t(config.mac[4]) << 8 | config.mac[5]) + 1;
-  config.mac[3] = static_cast<std::uint8_t>(low >> 16);
-  config.mac[4] = static_cast<std::uint8_t>(low >> 8);
-  config.mac[5] = static_cast<std::uint8_t>(low);
+  auto& current = config.mac.emplace(config.mac.value_or(config.target->demo_mac));  // the chip's default MAC if none was given
+  std::uint32_t low = (std::uint32_t(current[3]) << 16 | std::uint32_t(current[4]) << 8 | current[5]) + 1;
+  current[3] = static_cast<std::uint8_t>(low >> 16);
+  current[4] = static_cast<std::uint8_t>(low >> 8);
+  current[5] = static_cast<std::uint8_t>(low);
   flash.erase(0, flash.size());
   char mac[18];
-  std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", config.mac[0], config.mac[1], config.mac[2], config.mac[3], config.mac[4], config.mac[5]);
+  std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", current[0], current[1], current[2], current[3], current[4], current[5]);
   log.write({{"event", "next-device"}, {"mac", mac}});
   std::fprintf(stderr, "fwprov-sim: next device, MAC %s, blank flash\n", mac);
 }
@@ -104,7 +105,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "Random seed for fault injection (same seed, same faults for the same traffic)");
   app.add_option("--log", log_path, "Write one JSON line per request (and per injected fault) to this file");
   std::string chip_names;
-  for (const auto& target : fwprov::esp::all_targets()) chip_names += (chip_names.empty() ? "" : "|") + std::string(target.esptool_name);
+  for (const auto& target : fwprov::esp::all_targets()) chip_names += (chip_names.empty() ? "" : ", ") + std::string(target.esptool_name);
   app.add_option("--chip", chip_name, "Chip to be: " + chip_names + " (default esp32); answers detection, eFuse, SPI and stub as that chip");
   app.add_option("--chip-revision", revision_text, "Chip revision MAJOR.MINOR in eFuse (default: the chip's demo revision; not for esp32, always v3.0)");
   app.add_option("--mac", mac_text, "MAC address in eFuse (default: one per chip, 24:0a:c4:12:34:56 on the ESP32)");

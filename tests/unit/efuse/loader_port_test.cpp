@@ -58,7 +58,7 @@ class RecordingRom {
                                             ? static_cast<std::uint32_t>(request->data[0] | request->data[1] << 8 |
                                                                          request->data[2] << 16 | request->data[3] << 24)
                                             : 0;
-          const std::uint32_t answer = address == esp32::kChipMagicRegister ? esp32::kChipMagicEsp32 : value_;
+          const std::uint32_t answer = address == kChipMagicRegister ? 0x00F01D83u : value_;
           slip_encode_into(out, encode_response(op::ReadReg, answer, make_status(Personality::Rom, 0)));
         } else {
           if (request->opcode == op::WriteReg) {
