@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "flash_file.hpp"
+#include "flash_timing.hpp"
 #include "fwprov/core/digest.hpp"
 #include "fwprov/esp/protocol.hpp"
 #include "fwprov/esp/slip.hpp"
@@ -23,6 +24,16 @@ struct DeviceConfig {
   std::array<std::uint8_t, 6> mac{0x24, 0x0A, 0xC4, 0x12, 0x34, 0x56};
   std::uint8_t flash_manufacturer = 0xEF;  // Winbond
   std::uint8_t flash_type = 0x40;
+  FlashTimingOptions timing;     // flash busy times (flash_timing.hpp)
+  std::uint32_t max_baud = 0;    // CHANGE_BAUDRATE above this is refused; 0: any rate
+};
+
+// Flash busy time caused by one request: `before` holds its reply back (ROM writes, erases,
+// MD5), `after` keeps the chip busy once the reply is out (the stub acknowledges a data block
+// on receipt and writes it while the next one arrives).
+struct BusyTime {
+  double before = 0.0;
+  double after = 0.0;
 };
 
 class Device {
@@ -38,6 +49,9 @@ class Device {
 
   esp::Personality personality() const noexcept { return personality_; }
   bool app_running() const noexcept { return app_running_; }
+  BusyTime take_busy() noexcept { BusyTime b = busy_; busy_ = {}; return b; }
+  // The new line rate after an accepted CHANGE_BAUDRATE (its reply still goes at the old one).
+  std::uint32_t take_baud_change() noexcept { std::uint32_t b = baud_change_; baud_change_ = 0; return b; }
   static constexpr std::size_t kMaxFrame = esp::kStubFlashBlock + esp::kDataHeaderSize + esp::kHeaderSize + 64;
 
  private:
@@ -50,6 +64,7 @@ class Device {
     std::uint32_t next_seq = 0;
     bool stream_end = false;
     std::vector<bool> erased;  // stub: sectors already erased in this session
+    std::int64_t last_page = -1;  // the last 256-byte page charged program time
   };
   struct ReadStream {
     bool active = false;
@@ -96,6 +111,9 @@ class Device {
   MemUpload mem_;
   z_stream zstream_{};
   bool zstream_ready_ = false;
+  FlashTiming timing_;
+  BusyTime busy_;
+  std::uint32_t baud_change_ = 0;
 };
 
 }  // namespace fwprov::sim
