@@ -20,6 +20,7 @@ void setup_image(CLI::App& app, Context& context);
 void setup_sign(CLI::App& app, Context& context);
 void setup_verify(CLI::App& app, Context& context);
 void setup_flash(CLI::App& app, Context& context);
+void setup_ports(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

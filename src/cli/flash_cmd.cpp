@@ -4,6 +4,7 @@
 #include <chrono>
 #include <future>
 #include <optional>
+#include <thread>
 
 #include "commands.hpp"
 #include "fwprov/core/atomic_output.hpp"
@@ -12,6 +13,7 @@
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/numbers.hpp"
 #include "fwprov/esp/loader.hpp"
+#include "fwprov/esp/ports.hpp"
 #include "fwprov/esp/write_plan.hpp"
 
 namespace fwprov::cli {
@@ -21,7 +23,9 @@ using namespace fwprov::esp;
 
 struct FlashOptions {
   std::string chip = "esp32";
-  std::string port;
+  std::vector<std::string> ports;         // -p, repeatable
+  std::vector<std::string> port_globs;    // --ports
+  std::vector<std::string> port_filters;  // --port-filter
   std::uint32_t baud = 115200;
   std::string before = "default_reset";
   std::string after = "hard_reset";
@@ -62,6 +66,25 @@ std::string size_text(std::uint32_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
+// The ports a command works on: -p, then the listed ports that --ports/--port-filter select
+// (listing never opens a port, so ports that do not match are never probed).
+std::vector<std::string> selected_ports(const FlashOptions& options) {
+  PortSelection selection;
+  selection.explicit_ports = options.ports;
+  selection.globs = options.port_globs;
+  selection.filter = parse_port_filter(options.port_filters);
+  return select_ports(selection, selection.enumerates() ? list_ports() : std::vector<PortInfo>{});
+}
+
+// The one port of a single-device operation (only `write` takes several).
+std::string chosen_port(const FlashOptions& options) {
+  auto ports = selected_ports(options);
+  if (ports.size() > 1)
+    throw Error(ErrorKind::Usage, fmt::format("{} ports selected ({}, {}{}); only `flash write` works on several ports", ports.size(),
+                                              ports[0], ports[1], ports.size() > 2 ? ", ..." : ""));
+  return ports.front();
+}
+
 // A connected session, set up the way esptool does before any flash operation.
 class Session {
  public:
@@ -90,7 +113,7 @@ class Session {
     loader_options.before = *before;
     loader_options.connect_attempts = options.connect_attempts;
     loader_options.command_timeout = Millis(static_cast<std::int64_t>(options.timeout_seconds * 1000));
-    transport_ = open_transport(options.port, std::min<std::uint32_t>(options.baud, 115200));
+    transport_ = open_transport(chosen_port(options), std::min<std::uint32_t>(options.baud, 115200));
     loader_.emplace(*transport_, loader_options);
     context.out.note(fmt::format("Connecting to {} ...", transport_->description()));
     loader_->connect();
@@ -159,7 +182,109 @@ image::FlashParams image_params(const WriteArgs& args, const std::string& size) 
   return image::FlashParams::parse(args.flash_mode, args.flash_freq, size);
 }
 
+// One port's outcome in a multi-port write.
+struct PortOutcome {
+  std::string port;
+  bool ok = false;
+  int exit_code = 0;
+  std::string error;
+  nlohmann::json device;
+  nlohmann::json wire;
+  double seconds = 0;
+};
+
+// `flash -p A -p B ... write`: the same images to every port at once, one thread and one
+// connection per port; every image is compressed once, before the threads start. A port that
+// fails (no answer, a broken link, an MD5 mismatch) is reported and never disturbs the others.
+void run_write_many(Context& context, const FlashOptions& options, const WriteArgs& args, const std::vector<std::string>& ports) {
+  if (detect_size(args))
+    throw Error(ErrorKind::Usage, "--flash_size detect with several ports: the boards may differ; give the size (e.g. 4MB) or keep");
+  auto requests = parse_pairs(args.pairs, "write");
+  auto params = image_params(args, args.flash_size);
+  std::optional<std::uint32_t> size_override;
+  if (args.flash_size != "keep") size_override = parse_address(args.flash_size, "--flash_size");
+  auto plan = plan_writes(requests, params, size_override.value_or(0));
+  for (const auto& write : plan)
+    if (write.patch_warning) context.out.warning({SourceLocation(write.file.string()), write.patch_note});
+  auto started = std::chrono::steady_clock::now();
+  std::vector<Bytes> compressed(plan.size());
+  if (!args.no_compress) {
+    std::vector<std::future<Bytes>> compressing;
+    for (const auto& write : plan) compressing.push_back(std::async(std::launch::async, deflate_image, ByteView(write.bytes)));
+    for (std::size_t i = 0; i < plan.size(); ++i) compressed[i] = compressing[i].get();
+  }
+  context.out.note(fmt::format("Writing {} file(s) to {} ports at once ...", plan.size(), ports.size()));
+  std::vector<PortOutcome> outcomes(ports.size());
+  std::vector<std::thread> workers;
+  for (std::size_t p = 0; p < ports.size(); ++p) {
+    workers.emplace_back([&, p] {
+      PortOutcome& outcome = outcomes[p];
+      outcome.port = ports[p];
+      auto port_started = std::chrono::steady_clock::now();
+      Context quiet;  // the session's notes would interleave between ports; results come at the end
+      quiet.options = context.options;
+      quiet.options.quiet = true;
+      quiet.options.json = true;
+      FlashOptions one = options;
+      one.ports = {ports[p]};
+      one.port_globs.clear();
+      one.port_filters.clear();
+      try {
+        Session session(quiet, one);
+        std::uint32_t flash_size = session.prepare_flash(size_override);
+        check_fits(plan, flash_size);
+        if (args.erase_all) session.loader().erase_flash(flash_size);
+        for (std::size_t i = 0; i < plan.size(); ++i) {
+          WriteOptions write_options;
+          write_options.compress = !args.no_compress;
+          if (!args.no_compress) write_options.precompressed = &compressed[i];
+          write_options.verify = !args.no_verify;
+          session.loader().write_flash(plan[i].offset, plan[i].bytes, write_options);
+        }
+        outcome.device = session.chip_json();
+        session.finish();
+        outcome.wire = session.wire_json();
+        outcome.ok = true;
+      } catch (const Error& error) {
+        outcome.exit_code = exit_code(error.kind());
+        outcome.error = error.what();
+      } catch (const std::exception& error) {
+        outcome.exit_code = exit_code(ErrorKind::Internal);
+        outcome.error = error.what();
+      }
+      outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - port_started).count();
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::size_t failed = 0;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& outcome : outcomes) {
+    if (!outcome.ok) {
+      ++failed;
+      if (context.exit_code == 0) context.exit_code = outcome.exit_code;
+    }
+    list.push_back({{"port", outcome.port}, {"ok", outcome.ok}, {"seconds", outcome.seconds}, {"device", outcome.device},
+                    {"wire", outcome.wire}, {"error", outcome.ok ? nlohmann::json(nullptr) : nlohmann::json(outcome.error)},
+                    {"exit_code", outcome.exit_code}});
+    if (outcome.ok)
+      context.out.result(fmt::format("{}: MAC {}, wrote {} file(s){} in {:.2f} s", outcome.port, outcome.device.value("mac", "?"),
+                                     plan.size(), args.no_verify ? "" : ", MD5 verified", outcome.seconds));
+    else
+      context.out.error(fmt::format("{}: FAILED (exit {}) after {:.2f} s: {}", outcome.port, outcome.exit_code, outcome.seconds, outcome.error));
+  }
+  context.out.result(fmt::format("{} of {} ports written in {:.2f} s", ports.size() - failed, ports.size(), total));
+  if (context.out.json()) {
+    nlohmann::json files = nlohmann::json::array();
+    for (std::size_t i = 0; i < plan.size(); ++i)
+      files.push_back({{"file", plan[i].file.string()}, {"offset", plan[i].offset}, {"size", plan[i].bytes.size()},
+                       {"payload_size", args.no_compress ? plan[i].bytes.size() : compressed[i].size()}, {"md5", to_hex(md5(plan[i].bytes))}});
+    context.out.document({{"ok", failed == 0}, {"files", files}, {"ports", list}, {"failed", failed}, {"seconds", total}});
+  }
+}
+
 void run_write(Context& context, const FlashOptions& options, const WriteArgs& args) {
+  if (auto ports = selected_ports(options); ports.size() > 1) return run_write_many(context, options, args, ports);
   auto requests = parse_pairs(args.pairs, "write");
   auto params = image_params(args, detect_size(args) ? "keep" : args.flash_size);
   std::optional<std::uint32_t> size_override;
@@ -338,9 +463,14 @@ void setup_flash(CLI::App& app, Context& context) {
   flash->require_subcommand(1);
   flash->fallthrough();
   flash->add_option("--chip,-c", options->chip, "Target chip: esp32 (auto is accepted and means esp32)")->capture_default_str();
-  flash->add_option("-p,--port", options->port, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT (raw TCP, as esptool)")
+  flash->add_option("-p,--port", options->ports, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT (raw TCP, as esptool); repeat it to `write` several boards at once")
       ->envname("ESPTOOL_PORT")
-      ->required();
+      ->type_name("PORT");
+  flash->add_option("--ports", options->port_globs, "Choose the listed serial ports whose path matches GLOB (see `fwprov ports`)")
+      ->type_name("GLOB");
+  flash->add_option("--port-filter", options->port_filters,
+                    "Choose the listed serial ports matching FIELD=VALUE[,...] (vid, pid, serial, location), as esptool")
+      ->type_name("FILTER");
   flash->add_option("-b,--baud", options->baud, "Baud rate after connecting (syncs at 115200, then CHANGE_BAUDRATE)")
       ->envname("ESPTOOL_BAUD")
       ->capture_default_str();
@@ -371,7 +501,10 @@ void setup_flash(CLI::App& app, Context& context) {
   write_cmd->footer("Example:\n  fwprov flash -p /dev/ttyUSB0 -b 460800 write --flash_mode dio --flash_freq 40m --flash_size 4MB \\\n"
                     "      0x1000 bootloader.bin 0x8000 partition-table.bin 0x16000 ota_data_initial.bin 0x20000 firmware.bin\n"
                     "The bootloader at 0x1000 gets the mode/freq/size in its header (as esptool). Exit 7 if a region's MD5 still\n"
-                    "differs after one retry.");
+                    "differs after one retry.\n"
+                    "Several ports (-p A -p B, --ports GLOB, --port-filter): the same files to every board at once, each file\n"
+                    "compressed once; one line per port at the end; a failing board never stops the others (exit code of the\n"
+                    "first failure).");
   write_cmd->callback([&context, options, write] { run_write(context, *options, *write); });
 
   auto* verify_cmd = flash->add_subcommand("verify", "Compare flash with files by MD5 (exit 7 when any differs)")->alias("verify_flash")->alias("verify-flash");

@@ -44,6 +44,7 @@ constexpr Command kCommands[] = {
     {"otadata", fwprov::cli::setup_otadata},       {"image", fwprov::cli::setup_image},
     {"sign", fwprov::cli::setup_sign},             {"verify", fwprov::cli::setup_verify},
     {"flash", fwprov::cli::setup_flash},           {"help", fwprov::cli::setup_help},
+    {"ports", fwprov::cli::setup_ports},
 };
 
 // Building every command's options costs more than some whole commands (start-up is most of

@@ -24,7 +24,7 @@ PY
 }
 expect_busy() {  # expect_busy LOG MODE OP SECONDS WHAT
   local got; got=$(busy_sum "$1" "$2" "$3")
-  if python3 -c "import sys; sys.exit(0 if abs($got - $4) < 1e-6 else 1)"; then pass; else fail "$5: $2 $3 busy $got s, expected $4 s"; fi
+  if python3 -c "import sys; sys.exit(0 if abs($got - ($4)) < 1e-6 else 1)"; then pass; else fail "$5: $2 $3 busy $got s, expected $4 s"; fi
 }
 
 # Stub, 128 KiB at 0x10000: two aligned 64 KiB block erases + 512 page programs, all after the acks.
