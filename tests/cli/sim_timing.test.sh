@@ -41,6 +41,17 @@ if [ "$wall_ms" -ge 1900 ]; then pass; else fail "stub write took $wall_ms ms, l
 # A rate above --baud-limit is refused (exit 6: device/link), with an error status in the log.
 expect_exit 6 "CHANGE_BAUDRATE above --baud-limit" -- "$FWPROV" flash -p "$port" --stub "$stub_json" -b 2000000 id
 expect_log "$WORK/timed.log" stub CHANGE_BAUDRATE "refused CHANGE_BAUDRATE logged with its status" status=0xC0
+# --baud-before-stub: CHANGE_BAUDRATE goes to the ROM, before the stub upload, and the write works.
+expect_exit 0 "--baud-before-stub write" -- "$FWPROV" flash -p "$port" --stub "$stub_json" -b 921600 --baud-before-stub write 0x10000 "$WORK/random8k.bin"
+expect_log "$WORK/timed.log" rom CHANGE_BAUDRATE "--baud-before-stub: the ROM changed the rate"
+python3 - "$WORK/timed.log" <<'PY' && pass || fail "--baud-before-stub: CHANGE_BAUDRATE precedes MEM_BEGIN in the last session"
+import json, sys
+entries = [json.loads(l) for l in open(sys.argv[1])]
+last = max(i for i, e in enumerate(entries) if e.get("event") == "connected")
+ops = [e.get("op") for e in entries[last:] if "op" in e]
+assert ops.index("CHANGE_BAUDRATE") < ops.index("MEM_BEGIN") and ops.count("CHANGE_BAUDRATE") == 1, ops
+PY
+expect_flash_equals "$WORK/timed.flash" $((0x10000)) "$WORK/random8k.bin" "--baud-before-stub write lands"
 stop_sim "$SIM_PID"
 
 # ROM, 8 KiB at 0x8000 (not 64 KiB aligned): BEGIN erases two 4 KiB sectors; each 1 KiB block
