@@ -9,6 +9,10 @@ FWPROV_PACKAGES=(
   libmbedtls-dev libserialport-dev
   nodejs npm python3
 )
+# Installed with --no-install-recommends (opensc would pull in pcscd): the PKCS#11 header
+# (libp11-kit-dev), SoftHSM2 for the HSM tests, pkcs11-tool (opensc) to store a certificate
+# in a test token.
+FWPROV_PACKAGES_NO_RECOMMENDS=(libp11-kit-dev softhsm2 opensc)
 
 missing=()
 for package in "${FWPROV_PACKAGES[@]}"; do
@@ -23,6 +27,18 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
     [[ "$package" == nodejs || "$package" == npm ]] || filtered+=("$package")
   done
   missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+
+missing_no_recommends=()
+for package in "${FWPROV_PACKAGES_NO_RECOMMENDS[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing_no_recommends+=("$package")
+done
+if [ "${#missing_no_recommends[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing_no_recommends[*]} (no recommends)"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing_no_recommends[@]}" >/dev/null
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then

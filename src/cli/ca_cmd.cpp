@@ -24,7 +24,7 @@ struct IssueCommandOptions {
   int days = 365;
   bool der = false;
   bool force = false;
-  signing::PassphraseOptions passphrase;
+  signing::KeyOptions key_options;
 };
 
 struct InitCommandOptions {
@@ -40,7 +40,7 @@ struct CodesignCommandOptions {
   int days = 365;
   bool der = false;
   bool force = false;
-  signing::PassphraseOptions passphrase;
+  signing::KeyOptions key_options;
 };
 
 std::string subject_text(X509* certificate) {
@@ -51,12 +51,22 @@ std::string subject_text(X509* certificate) {
 
 void run_issue(const IssueCommandOptions& options, Context& context) {
   signing::refuse_overwrite(options.output, options.force);
-  pki::X509Ptr ca_certificate = pki::load_certificate_file(options.ca_certificate);
-  pki::PkeyPtr ca_key = pki::load_private_key_file(options.ca_key, options.passphrase.source());
-  sign::require_signing_key(ca_key.get(), options.ca_key);
+  pki::PrivateKey ca_key = options.key_options.load(options.ca_key, context);
+  sign::require_signing_key(ca_key.public_key(), ca_key.origin());
+  // A CA key in a token may come with its certificate (same CKA_ID): --ca-cert is then optional.
+  pki::X509Ptr ca_certificate;
+  std::string ca_certificate_origin = options.ca_certificate;
+  if (!options.ca_certificate.empty()) {
+    ca_certificate = pki::load_certificate_file(options.ca_certificate);
+  } else if (X509* in_token = ca_key.token_certificate()) {
+    ca_certificate.reset(X509_dup(in_token));
+    ca_certificate_origin = ca_key.origin() + " (certificate in the token)";
+  } else {
+    throw Error(ErrorKind::Usage, SourceLocation{"--ca-cert"}, "is required unless the CA key is in a token that also holds its certificate");
+  }
   pki::X509ReqPtr request = pki::load_csr_file(options.csr);
-  pki::X509Ptr certificate = sign::issue_certificate(ca_certificate.get(), ca_key.get(), request.get(), sign::IssueOptions{options.days},
-                                                     options.csr, options.ca_certificate);
+  pki::X509Ptr certificate = sign::issue_certificate(ca_certificate.get(), ca_key, request.get(), sign::IssueOptions{options.days},
+                                                     options.csr, ca_certificate_origin);
   signing::ensure_parent(options.output);
   write_file_atomic(options.output, options.der ? sign::certificate_der(certificate.get()) : sign::certificate_pem(certificate.get()));
   std::string subject = subject_text(certificate.get());
@@ -101,11 +111,11 @@ void run_init(const InitCommandOptions& options, Context& context) {
 void run_codesign(const CodesignCommandOptions& options, Context& context) {
   sign::NameEntries subject = sign::parse_subject(options.subject);
   signing::refuse_overwrite(options.output, options.force);
-  pki::PkeyPtr key = pki::load_private_key_file(options.key, options.passphrase.source());
-  sign::KeyInfo info = sign::require_signing_key(key.get(), options.key);
+  pki::PrivateKey key = options.key_options.load(options.key, context);
+  sign::KeyInfo info = sign::require_signing_key(key.public_key(), key.origin());
   if (info.is_rsa() || info.curve != "P-256")
-    context.out.warning({SourceLocation{options.key}, "AWS IoT OTA on the ESP32 expects an EC P-256 code-signing key; this key is " + info.describe()});
-  pki::X509Ptr certificate = sign::make_codesign_certificate(key.get(), subject, options.days);
+    context.out.warning({SourceLocation{key.origin()}, "AWS IoT OTA on the ESP32 expects an EC P-256 code-signing key; this key is " + info.describe()});
+  pki::X509Ptr certificate = sign::make_codesign_certificate(key, subject, options.days);
   signing::ensure_parent(options.output);
   write_file_atomic(options.output, options.der ? sign::certificate_der(certificate.get()) : sign::certificate_pem(certificate.get()));
   if (context.out.json()) {
@@ -130,18 +140,21 @@ void setup_ca(CLI::App& app, Context& context) {
 
   auto issue = std::make_shared<IssueCommandOptions>();
   auto* issue_command = ca->add_subcommand("issue", "Issue a device certificate for a CSR, signed by a CA certificate and key");
-  issue_command->add_option("--ca-cert", issue->ca_certificate, "CA certificate (must be a CA)")->required()->type_name("CA.pem");
-  issue_command->add_option("--ca-key", issue->ca_key, "CA private key (must match --ca-cert)")->required()->type_name("CA.key");
+  issue_command->add_option("--ca-cert", issue->ca_certificate, "CA certificate (must be a CA); optional when the token holding --ca-key has it")
+      ->type_name("CA.pem");
+  issue_command->add_option("--ca-key", issue->ca_key, "CA private key (must match --ca-cert): a file or a pkcs11: URI")->required()->type_name("CA.key");
   issue_command->add_option("--csr", issue->csr, "Certificate signing request (PEM or DER; its signature is checked)")->required()->type_name("DEVICE.csr");
   issue_command->add_option("-o,--output", issue->output, "Certificate to write")->required()->type_name("DEVICE.crt");
   add_days(issue_command, issue->days, "Validity in days");
   issue_command->add_flag("--der", issue->der, "Write DER instead of PEM");
   issue_command->add_flag("--force", issue->force, "Replace an existing output file");
-  issue->passphrase.add_to(issue_command, "of an encrypted CA key");
+  issue->key_options.add_to(issue_command, "of an encrypted CA key");
   issue_command->footer(
       "Example:\n"
       "  FACTORY_CA_PASS=... fwprov ca issue --ca-cert factory-ca.crt.pem --ca-key factory-ca.key.pem \\\n"
       "      --passphrase-env FACTORY_CA_PASS --csr device.csr -o device.crt.pem --days 3650\n"
+      "  fwprov ca issue --ca-key 'pkcs11:token=factory;object=device-ca?pin-source=file:/run/hsm-pin' \\\n"
+      "      --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --csr device.csr -o device.crt.pem   # CA key in an HSM\n"
       "The certificate keeps the CSR's subject and key and gets basicConstraints CA:FALSE, keyUsage\n"
       "digitalSignature (+keyEncipherment for RSA), extendedKeyUsage clientAuth (TLS client, as AWS IoT\n"
       "just-in-time registration needs), key identifiers and a random 128-bit serial; SHA-256.");
@@ -170,13 +183,13 @@ void setup_ca(CLI::App& app, Context& context) {
 
   auto codesign = std::make_shared<CodesignCommandOptions>();
   auto* codesign_command = ca->add_subcommand("codesign-cert", "Self-signed code-signing certificate for a key (AWS IoT OTA P11_CSK)");
-  codesign_command->add_option("-k,--key", codesign->key, "Signing key (EC P-256 for the ESP32 AWS OTA flow)")->required()->type_name("KEY");
+  codesign_command->add_option("-k,--key", codesign->key, "Signing key (EC P-256 for the ESP32 AWS OTA flow): a file or a pkcs11: URI")->required()->type_name("KEY");
   codesign_command->add_option("-o,--output", codesign->output, "Certificate to write")->required()->type_name("CERT");
   codesign_command->add_option("--subject", codesign->subject, "Subject, e.g. \"CN=Acme firmware signing\"")->required()->type_name("DN");
   add_days(codesign_command, codesign->days, "Validity in days");
   codesign_command->add_flag("--der", codesign->der, "Write DER (what is flashed as NVS key P11_CSK) instead of PEM");
   codesign_command->add_flag("--force", codesign->force, "Replace an existing output file");
-  codesign->passphrase.add_to(codesign_command, "of an encrypted key");
+  codesign->key_options.add_to(codesign_command, "of an encrypted key");
   codesign_command->footer(
       "Example:\n"
       "  fwprov keygen --type ec-p256 -o csk.key.pem\n"

@@ -10,6 +10,7 @@ namespace fwprov::cli {
 void setup_keygen(CLI::App& app, Context& context);
 void setup_csr(CLI::App& app, Context& context);
 void setup_ca(CLI::App& app, Context& context);
+void setup_keys(CLI::App& app, Context& context);
 void setup_convert(CLI::App& app, Context& context);
 void setup_inspect(CLI::App& app, Context& context);
 void setup_nvs(CLI::App& app, Context& context);

@@ -39,6 +39,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"keygen", fwprov::cli::setup_keygen},         {"csr", fwprov::cli::setup_csr},
     {"ca", fwprov::cli::setup_ca},                 {"convert", fwprov::cli::setup_convert},
+    {"keys", fwprov::cli::setup_keys},
     {"inspect", fwprov::cli::setup_inspect},       {"nvs", fwprov::cli::setup_nvs},
     {"mfg", fwprov::cli::setup_mfg},               {"partitions", fwprov::cli::setup_partitions},
     {"otadata", fwprov::cli::setup_otadata},       {"image", fwprov::cli::setup_image},

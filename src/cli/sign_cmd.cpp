@@ -44,7 +44,7 @@ struct SignCommandOptions {
   std::vector<std::string> signatures;
   bool deterministic = false;
   bool append = false;
-  signing::PassphraseOptions passphrase;
+  signing::KeyOptions key_options;  // passphrase, PKCS#11 module/PIN, --hsm-config
 };
 
 SignFormat parse_format(const std::string& text) {
@@ -61,11 +61,12 @@ SignFormat parse_format(const std::string& text) {
 
 // Option combinations that make no sense for the chosen format are refused, not ignored.
 RsaScheme check_combinations(const SignCommandOptions& options, SignFormat format) {
+  const std::size_t key_count = options.keys.size() + (options.key_options.hsm_config.empty() ? 0 : 1);
   const bool precomputed = !options.signatures.empty() || !options.public_keys.empty();
   if (precomputed) {
     if (format != SignFormat::EspSbv1 && format != SignFormat::EspSbv2)
       usage("--pub-key/--signature (pre-computed signatures) are only accepted with --format esp-sbv1 or esp-sbv2");
-    if (!options.keys.empty()) usage("give either --key (sign here) or --pub-key with --signature (signed elsewhere), not both");
+    if (key_count != 0) usage("give either --key (sign here) or --pub-key with --signature (signed elsewhere), not both");
     if (options.public_keys.size() != options.signatures.size())
       usage("one --pub-key per --signature: " + std::to_string(options.public_keys.size()) + " --pub-key, " +
             std::to_string(options.signatures.size()) + " --signature");
@@ -73,16 +74,16 @@ RsaScheme check_combinations(const SignCommandOptions& options, SignFormat forma
     if (format == SignFormat::EspSbv1 && options.signatures.size() != 1) usage("secure boot v1 takes one signature");
     if (!options.certificate.empty() || options.deterministic || !options.scheme.empty())
       usage("--cert, --deterministic and --scheme apply to signing here with --key, not to pre-computed signatures");
-  } else if (options.keys.empty()) {
-    usage("--key is required (or --pub-key with --signature for signatures made elsewhere, e.g. by an HSM)");
+  } else if (key_count == 0) {
+    usage("--key (a key file or a pkcs11: URI) or --hsm-config is required (or --pub-key with --signature for signatures made elsewhere, e.g. by an HSM)");
   }
-  if (options.keys.size() > 1 && format != SignFormat::EspSbv2) usage("several --key are only accepted with --format esp-sbv2");
-  if (std::max(options.keys.size(), options.signatures.size()) > sign::format::kSbv2MaxBlocks) usage("at most three --key (a secure boot v2 sector holds three blocks)");
+  if (key_count > 1 && format != SignFormat::EspSbv2) usage("several --key are only accepted with --format esp-sbv2");
+  if (std::max(key_count, options.signatures.size()) > sign::format::kSbv2MaxBlocks) usage("at most three --key (a secure boot v2 sector holds three blocks)");
   if (options.append && format != SignFormat::EspSbv2) usage("--append is only accepted with --format esp-sbv2");
   if (!options.bundle_certificate.empty() && format != SignFormat::Nxp) usage("--bundle is only accepted with --format nxp");
   if (!options.output.empty() && options.files.size() > 1) usage("-o names one output: with several input files use --outdir");
   if (!options.output.empty() && format == SignFormat::Nxp) usage("--format nxp writes several files: use --outdir instead of -o");
-  if (!options.certificate.empty() && options.keys.size() > 1) usage("--cert checks a single --key");
+  if (!options.certificate.empty() && key_count > 1) usage("--cert checks a single --key");
   if (options.certificate_name != sign::format::kAwsDefaultCertificateName && format != SignFormat::AwsOta)
     usage("--cert-path-on-device is only accepted with --format aws-ota");
   if (options.scheme.empty()) return format == SignFormat::EspSbv2 ? RsaScheme::Pss : RsaScheme::Pkcs1;
@@ -154,8 +155,8 @@ auto timed(PhaseTime& phase, F&& work) {
 }
 
 struct LoadedKey {
-  std::string path;
-  pki::PkeyPtr key;
+  std::string path;  // the file, the URI (PIN hidden) or the --hsm-config file
+  pki::PrivateKey key;
 };
 
 // espsecure's --pub-key + --signature: the signatures were made elsewhere (an HSM) over the
@@ -222,32 +223,36 @@ void run_sign(const SignCommandOptions& options, Context& context) {
   }
 
   // Keys are loaded and checked once; each signer keeps its OpenSSL context for the batch.
-  pki::PassphraseSource passphrase = options.passphrase.source();
+  // A token key logs in here, once for the whole batch.
   std::vector<LoadedKey> keys;
-  std::vector<sign::Signer> signers;
   for (const auto& path : options.keys) {
-    keys.push_back({path, pki::load_private_key_file(path, passphrase)});
+    pki::PrivateKey key = options.key_options.load(path, context);
+    keys.push_back({key.origin(), key});
+  }
+  if (!options.key_options.hsm_config.empty()) keys.push_back({options.key_options.hsm_config, options.key_options.load_hsm_config(context)});
+  std::vector<sign::Signer> signers;
+  for (const auto& loaded : keys) {
     sign::SignOptions sign_options{scheme, options.deterministic, format == SignFormat::EspSbv2};
-    signers.emplace_back(keys.back().key.get(), sign_options, path);
-    if (format == SignFormat::EspSbv2) sign::espsecure::sbv2_require_key(signers.back().info(), path);
+    signers.emplace_back(loaded.key, sign_options);
+    if (format == SignFormat::EspSbv2) sign::espsecure::sbv2_require_key(signers.back().info(), loaded.path);
   }
   const sign::KeyInfo& info = signers.front().info();
   if (!options.certificate.empty()) {
     pki::X509Ptr certificate = pki::load_certificate_file(options.certificate);
-    sign::require_certificate_matches_key(keys.front().key.get(), certificate.get(), options.keys.front(), options.certificate);
+    sign::require_certificate_matches_key(keys.front().key.public_key(), certificate.get(), keys.front().path, options.certificate);
   }
   Bytes bundle_certificate;
   if (!options.bundle_certificate.empty()) {
     pki::X509Ptr certificate = pki::load_certificate_file(options.bundle_certificate);
-    sign::require_certificate_matches_key(keys.front().key.get(), certificate.get(), options.keys.front(), options.bundle_certificate);
+    sign::require_certificate_matches_key(keys.front().key.public_key(), certificate.get(), keys.front().path, options.bundle_certificate);
     bundle_certificate = read_file(options.bundle_certificate);
     if (!pki::looks_like_pem(bundle_certificate))
       throw Error(ErrorKind::Input, SourceLocation{options.bundle_certificate}, "the bundle carries the certificate as PEM; this file is DER");
   }
   if (format == SignFormat::AwsOta && !info.is_rsa() && info.curve != "P-256")
-    context.out.warning({SourceLocation{options.keys.front()}, "AWS IoT OTA on the ESP32 verifies ECDSA P-256 signatures; this key is " + info.describe()});
+    context.out.warning({SourceLocation{keys.front().path}, "AWS IoT OTA on the ESP32 verifies ECDSA P-256 signatures; this key is " + info.describe()});
   if (format == SignFormat::Nxp && !info.is_rsa())
-    context.out.warning({SourceLocation{options.keys.front()}, "NXP devices expect an RSA signature; this key is " + info.describe()});
+    context.out.warning({SourceLocation{keys.front().path}, "NXP devices expect an RSA signature; this key is " + info.describe()});
 
   ProgressFn progress = total_bytes >= (64u << 20) ? context.out.progress("signing") : ProgressFn{};
   std::uint64_t done_before = 0;
@@ -296,7 +301,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
       }
       case SignFormat::EspSbv1: {
         Bytes input_bytes = read_file(planned.input);
-        batch.add(planned.outputs[0], sign::espsecure::sbv1_sign(input_bytes, keys.front().key.get(), options.keys.front()));
+        batch.add(planned.outputs[0], sign::espsecure::sbv1_sign(input_bytes, signers.front(), keys.front().path));
         result["signed_bytes"] = input_bytes.size();
         break;
       }
@@ -325,7 +330,7 @@ void run_sign(const SignCommandOptions& options, Context& context) {
   nlohmann::json key_list = nlohmann::json::array();
   for (std::size_t i = 0; i < keys.size(); ++i) {
     nlohmann::json entry = {{"file", keys[i].path}, {"key", signers[i].info().describe()}};
-    if (format == SignFormat::EspSbv2) entry["sbv2_public_key_digest"] = to_hex(sign::espsecure::sbv2_public_key_digest(keys[i].key.get()));
+    if (format == SignFormat::EspSbv2) entry["sbv2_public_key_digest"] = to_hex(sign::espsecure::sbv2_public_key_digest(keys[i].key.public_key()));
     key_list.push_back(entry);
   }
   if (context.out.json()) {
@@ -353,7 +358,9 @@ void setup_sign(CLI::App& app, Context& context) {
   auto options = std::make_shared<SignCommandOptions>();
   auto* command = app.add_subcommand("sign", "Sign firmware files: DER/base64 signatures, AWS IoT OTA, NXP sign_me.py, espsecure v1/v2");
   command->add_option("files", options->files, "Files to sign (many in one call: the key is loaded once)")->required()->type_name("FILE...");
-  command->add_option("-k,--key", options->keys, "Private key (PEM or DER, RSA >= 2048 or EC P-256/P-384); esp-sbv2 takes up to three")
+  command->add_option("-k,--key", options->keys,
+                      "Private key: a file (PEM or DER, RSA >= 2048 or EC P-256/P-384) or a pkcs11: URI (docs/pkcs11.md);\n"
+                      "esp-sbv2 takes up to three")
       ->allow_extra_args(false)
       ->type_name("KEY");
   command->add_option("--pub-key", options->public_keys,
@@ -384,7 +391,8 @@ void setup_sign(CLI::App& app, Context& context) {
   command->add_option("--cert-path-on-device", options->certificate_name,
                       "aws-ota: certificateChain.certificateName, the code-signing certificate's path/label on the device")
       ->capture_default_str();
-  options->passphrase.add_to(command, "of an encrypted key");
+  options->key_options.add_to(command, "of an encrypted key");
+  options->key_options.add_hsm_config_to(command, "one more key");
   command->footer(
       "Examples:\n"
       "  fwprov sign firmware.bin --key csk.key.pem --cert csk.crt.pem --format aws-ota\n"
@@ -392,6 +400,8 @@ void setup_sign(CLI::App& app, Context& context) {
       "  fwprov sign app.bin --key prod.app.a.key.pem --passphrase-env SIGN_PASS --format nxp --bundle prod.app.a.crt.pem --outdir output\n"
       "  fwprov sign bootloader.bin --key sbv2_a.pem --key sbv2_b.pem --format esp-sbv2 -o bootloader-signed.bin\n"
       "  fwprov sign padded.bin --pub-key hsm_pub.pem --signature hsm.sig --format esp-sbv2 -o signed.bin   # HSM flow\n"
+      "  fwprov sign build/*.bin --key 'pkcs11:token=factory;object=ota-signer?pin-source=file:/run/pin' \\\n"
+      "      --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --format aws-ota --outdir signed/   # key in an HSM\n"
       "Outputs of a run are written all-or-nothing. Hashes are SHA-256 over the whole file, streamed\n"
       "(esp-sbv2 with a P-384 key: SHA-384 of the padded image, as espsecure).");
   command->callback([options, &context] { run_sign(*options, context); });

@@ -8,6 +8,7 @@
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
+#include "fwprov/pki/pkcs11_uri.hpp"
 #include "fwprov/sign/aws_ota.hpp"
 #include "fwprov/sign/espsecure.hpp"
 #include "fwprov/sign/file_digest.hpp"
@@ -29,6 +30,7 @@ struct VerifyOptions {
   std::string certificate;
   std::string public_key;
   std::string scheme;
+  signing::KeyOptions key_options;  // a --pubkey/--cert that is a pkcs11: URI
 };
 
 struct Outcome {
@@ -146,12 +148,22 @@ std::string default_signature(const VerifyOptions& options) {
 }
 
 void run_verify(const VerifyOptions& options, Context& context) {
-  if (options.certificate.empty() == options.public_key.empty()) throw Error(ErrorKind::Usage, "give exactly one of --cert or --pubkey");
+  const std::string& hsm_config = options.key_options.hsm_config;
+  if ((options.certificate.empty() ? 0 : 1) + (options.public_key.empty() ? 0 : 1) + (hsm_config.empty() ? 0 : 1) != 1)
+    throw Error(ErrorKind::Usage, "give exactly one of --cert, --pubkey or --hsm-config");
   bool embedded = options.format == "esp-sbv1" || options.format == "esp-sbv2";
   if (embedded && !options.signature.empty()) throw Error(ErrorKind::Usage, "--format " + options.format + " reads the signature from FILE: drop --sig");
   if (embedded && !options.scheme.empty()) throw Error(ErrorKind::Usage, "--scheme does not apply to --format " + options.format);
-  std::string key_origin = options.certificate.empty() ? options.public_key : options.certificate;
-  pki::PkeyPtr key = signing::load_verification_key(options.public_key, options.certificate);
+  std::string key_origin = !hsm_config.empty() ? hsm_config : pki::redact_pkcs11_uri(options.certificate.empty() ? options.public_key : options.certificate);
+  Warnings warnings(context.out.warning_sink());
+  pki::PkeyPtr key;
+  if (!hsm_config.empty()) {  // espsecure verify-signature --hsm: the public half of the HSM key
+    pki::PrivateKey token_key = options.key_options.load_hsm_config(context);
+    EVP_PKEY_up_ref(token_key.public_key());
+    key.reset(token_key.public_key());
+  } else {
+    key = signing::load_verification_key(options.public_key, options.certificate, options.key_options.source(&warnings));
+  }
   std::string key_description = sign::key_info(key.get()).describe();
 
   Outcome outcome;
@@ -190,10 +202,12 @@ void setup_verify(CLI::App& app, Context& context) {
                       "Where the signature is: esp-sbv1 / esp-sbv2 (inside FILE), nxp (FILE.sha256), aws-ota\n"
                       "(FILE.ota.json), der (FILE.sig), base64 (FILE.sig.b64); --sig overrides the file name")
       ->check(CLI::IsMember({"der", "base64", "aws-ota", "nxp", "esp-sbv1", "esp-sbv2"}));
-  command->add_option("--cert", options->certificate, "Signer certificate (PEM or DER)")->type_name("CERT");
+  command->add_option("--cert", options->certificate, "Signer certificate (PEM or DER), or a pkcs11: URI of a certificate in a token")->type_name("CERT");
   command->add_option("--pubkey", options->public_key,
-                      "Public key (PEM/DER), an unencrypted private key, or 64 raw bytes X||Y (esp-sbv1)")
+                      "Public key (PEM/DER), an unencrypted private key, 64 raw bytes X||Y (esp-sbv1), or a pkcs11: URI")
       ->type_name("PUB");
+  options->key_options.add_token_options_to(command);
+  options->key_options.add_hsm_config_to(command, "verify with that key's public half");
   command->add_option("--scheme", options->scheme, "RSA padding to accept: pkcs1 or pss (default: either)")
       ->check(CLI::IsMember({"pkcs1", "pss"}));
   command->footer(

@@ -37,6 +37,19 @@ Bytes sbv1_sign(ByteView image, const EVP_PKEY* key, const std::string& origin) 
   return out;
 }
 
+Bytes sbv1_sign(ByteView image, Signer& signer, const std::string& origin) {
+  if (!signer.in_token()) return sbv1_sign(image, signer.key(), origin);
+  require_p256(signer.key(), origin, "signing key");
+  Sha256 hash = sha256(image);
+  EcdsaRaw signature = signer.sign_digest_raw(hash, HashAlgorithm::Sha256);
+  Bytes out(image.begin(), image.end());
+  out.reserve(image.size() + format::kSbv1TrailerSize);
+  append_u32le(out, format::kSbv1Version);
+  append(out, signature.r);
+  append(out, signature.s);
+  return out;
+}
+
 Bytes sbv1_sign_precomputed(ByteView image, const PrecomputedSignature& signature) {
   require_p256(signature.public_key, signature.origin, "public key");
   constexpr std::size_t raw_size = 2 * format::kSbv1CoordinateSize;

@@ -32,6 +32,7 @@ struct Signer::State {
   std::string origin;
   pki::PkeyCtxPtr contexts[2];  // by HashAlgorithm, created on first use
   std::optional<detail::DeterministicEcdsa> deterministic;
+  std::optional<pki::PrivateKey> token;  // set for a key that lives in a PKCS#11 token
 
   EVP_PKEY_CTX* context(HashAlgorithm hash) {
     auto& slot = contexts[hash == HashAlgorithm::Sha384 ? 1 : 0];
@@ -53,6 +54,21 @@ Signer::Signer(const EVP_PKEY* key, SignOptions options, const std::string& orig
   if (!state_->info.is_rsa() && options.deterministic) state_->deterministic.emplace(key);
 }
 
+Signer::Signer(const pki::PrivateKey& key, SignOptions options) : state_(std::make_unique<State>()) {
+  if (!key.in_token()) {
+    *this = Signer(key.openssl_key(), options, key.origin());
+    return;
+  }
+  state_->info = require_signing_key(key.public_key(), key.origin(), options.allow_p192);
+  if (options.deterministic)
+    throw Error(ErrorKind::Usage, SourceLocation{key.origin()}, "--deterministic needs a key file: a token draws its own ECDSA nonces");
+  EVP_PKEY_up_ref(key.public_key());
+  state_->key.reset(key.public_key());
+  state_->options = options;
+  state_->origin = key.origin();
+  state_->token = key;
+}
+
 Signer::~Signer() = default;
 Signer::Signer(Signer&&) noexcept = default;
 Signer& Signer::operator=(Signer&&) noexcept = default;
@@ -60,12 +76,19 @@ Signer& Signer::operator=(Signer&&) noexcept = default;
 const KeyInfo& Signer::info() const noexcept { return state_->info; }
 const SignOptions& Signer::options() const noexcept { return state_->options; }
 EVP_PKEY* Signer::key() const noexcept { return state_->key.get(); }
+bool Signer::in_token() const noexcept { return state_->token.has_value(); }
 
 Bytes Signer::sign_digest(ByteView digest, HashAlgorithm hash) {
   if (digest.size() != digest_size(hash)) throw Error(ErrorKind::Internal, "digest length does not match its algorithm");
   if (state_->deterministic) {
     EcdsaRaw raw = state_->deterministic->sign(digest, hash);
     return ecdsa_der_from_raw(raw.r, raw.s);
+  }
+  if (state_->token) {
+    Bytes signature = state_->token->sign_digest(digest, state_->options.scheme == RsaScheme::Pss ? pki::RsaPadding::Pss : pki::RsaPadding::Pkcs1);
+    if (state_->info.is_rsa()) return signature;
+    std::size_t half = signature.size() / 2;
+    return ecdsa_der_from_raw(ByteView(signature).first(half), ByteView(signature).subspan(half));
   }
   EVP_PKEY_CTX* ctx = state_->context(hash);
   size_t length = static_cast<size_t>(EVP_PKEY_get_size(state_->key.get()));
@@ -79,6 +102,12 @@ Bytes Signer::sign_digest(ByteView digest, HashAlgorithm hash) {
 EcdsaRaw Signer::sign_digest_raw(ByteView digest, HashAlgorithm hash) {
   if (state_->info.is_rsa()) throw Error(ErrorKind::Internal, "raw ECDSA signature requested from an RSA key");
   if (state_->deterministic) return state_->deterministic->sign(digest, hash);
+  if (state_->token) {
+    if (digest.size() != digest_size(hash)) throw Error(ErrorKind::Internal, "digest length does not match its algorithm");
+    Bytes raw = state_->token->sign_digest(digest, pki::RsaPadding::Pkcs1);
+    std::size_t half = raw.size() / 2;
+    return EcdsaRaw{Bytes(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(half)), Bytes(raw.begin() + static_cast<std::ptrdiff_t>(half), raw.end())};
+  }
   Bytes der = sign_digest(digest, hash);
   auto raw = ecdsa_raw_from_der(der, ec_coordinate_size(state_->info));
   if (!raw) throw Error(ErrorKind::Internal, "OpenSSL returned a malformed ECDSA signature");

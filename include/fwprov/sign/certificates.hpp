@@ -7,6 +7,7 @@
 #include "fwprov/core/bytes.hpp"
 #include "fwprov/pki/openssl_ptr.hpp"
 #include "fwprov/pki/passphrase.hpp"
+#include "fwprov/pki/private_key.hpp"
 
 namespace fwprov::sign {
 
@@ -35,7 +36,11 @@ Bytes certificate_pem(X509* certificate);
 Bytes certificate_der(X509* certificate);
 Bytes csr_pem(X509_REQ* request);
 
+// Requests and certificates signed by a key file go through X509_sign; by a token key, the
+// TBS part is encoded here, its SHA-256 signed in the token and the signature attached, then
+// the result is read back and verified (a bad encoding fails here, not at the device).
 X509ReqPtr make_csr(EVP_PKEY* key, const NameEntries& subject);
+X509ReqPtr make_csr(const pki::PrivateKey& key, const NameEntries& subject);
 
 struct IssueOptions {
   int days = 365;
@@ -47,10 +52,13 @@ struct IssueOptions {
 // not match the CA certificate, Input error for a CA certificate that is not a CA.
 X509Ptr issue_certificate(X509* ca_certificate, EVP_PKEY* ca_key, X509_REQ* request, const IssueOptions& options,
                           const std::string& csr_origin, const std::string& ca_origin);
+X509Ptr issue_certificate(X509* ca_certificate, const pki::PrivateKey& ca_key, X509_REQ* request, const IssueOptions& options,
+                          const std::string& csr_origin, const std::string& ca_origin);
 
 // Self-signed code-signing certificate (keyUsage digitalSignature, EKU codeSigning), the one
 // the AWS ESP32 workflow flashes as P11_CSK.
 X509Ptr make_codesign_certificate(EVP_PKEY* key, const NameEntries& subject, int days);
+X509Ptr make_codesign_certificate(const pki::PrivateKey& key, const NameEntries& subject, int days);
 
 // `ca init`: the layout of NXP's generate_signing_artifacts.py under `dir`.
 struct CaInitOptions {

@@ -27,6 +27,9 @@ struct PrecomputedSignature {
 // --- v1 ---
 // image || 00000000 || r || s, r/s from RFC 6979 with SHA-256. The key must be EC P-256.
 Bytes sbv1_sign(ByteView image, const EVP_PKEY* key, const std::string& origin);
+// The same with a signer: a file key signs deterministically as above; a token key signs in
+// the token with its own nonce (the device verifies any valid ECDSA signature).
+Bytes sbv1_sign(ByteView image, Signer& signer, const std::string& origin);
 // X || Y big-endian, 64 bytes (espsecure extract-public-key --version 1).
 Bytes sbv1_raw_public_key(const EVP_PKEY* key);
 PkeyPtr sbv1_public_key_from_raw(ByteView x_y);

@@ -5,6 +5,7 @@
 
 #include "fwprov/core/bytes.hpp"
 #include "fwprov/pki/openssl_ptr.hpp"
+#include "fwprov/pki/private_key.hpp"
 #include "fwprov/sign/ecdsa_encoding.hpp"
 #include "fwprov/sign/file_digest.hpp"
 #include "fwprov/sign/key.hpp"
@@ -26,6 +27,9 @@ class Signer {
  public:
   // Takes its own reference to `key`. Checks strength (RSA >= 2048, P-256/P-384).
   Signer(const EVP_PKEY* key, SignOptions options, const std::string& origin);
+  // A key from a file or a token. A token key signs in the token (RFC 6979 nonces need the
+  // private scalar, so `deterministic` is refused for it: Usage error).
+  Signer(const pki::PrivateKey& key, SignOptions options);
   ~Signer();
   Signer(Signer&&) noexcept;
   Signer& operator=(Signer&&) noexcept;
@@ -37,7 +41,9 @@ class Signer {
 
   const KeyInfo& info() const noexcept;
   const SignOptions& options() const noexcept;
+  // The key (for a token key its public half): secure boot blocks and key digests use it.
   EVP_PKEY* key() const noexcept;
+  bool in_token() const noexcept;
 
  private:
   struct State;
