@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "flash_regions.hpp"
 #include "fwprov/core/atomic_output.hpp"
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
@@ -308,16 +309,16 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
   };
   if (!detect_size(args)) report_patches();
   auto started = std::chrono::steady_clock::now();
-  // Compress while the session connects and uploads the stub.
-  std::vector<std::future<Bytes>> compressing;
-  if (!args.no_compress)
-    for (const auto& write : plan) compressing.push_back(std::async(std::launch::async, deflate_image, ByteView(write.bytes)));
+  // Compress while the session connects and uploads the stub, region by region (flash_regions.hpp).
+  std::optional<RegionCompressor> compressing;
+  if (!args.no_compress) compressing.emplace(plan);
   Session session(context, options);
   std::uint32_t flash_size = session.prepare_flash(size_override);
   if (detect_size(args)) {
+    compressing.reset();
     plan = plan_writes(requests, image_params(args, size_text(flash_size)), flash_size);
     report_patches();
-    compressing.clear();
+    if (!args.no_compress) compressing.emplace(plan);
   }
   check_fits(plan, flash_size);
   if (args.erase_all) {
@@ -325,19 +326,38 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
     session.loader().erase_flash(flash_size);
   }
   nlohmann::json files = nlohmann::json::array();
+  std::size_t next_region = 0;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const auto& write = plan[i];
-    Bytes compressed;
-    WriteOptions write_options;
-    write_options.compress = !args.no_compress;
-    if (!args.no_compress && i < compressing.size()) {
-      compressed = compressing[i].get();
-      write_options.precompressed = &compressed;
-    }
-    write_options.verify = !args.no_verify;
-    write_options.progress = context.out.progress(fmt::format("Writing {} at 0x{:08X}", write.file.filename().string(), write.offset));
+    auto progress = context.out.progress(fmt::format("Writing {} at 0x{:08X}", write.file.filename().string(), write.offset));
     auto file_started = std::chrono::steady_clock::now();
-    auto report = session.loader().write_flash(write.offset, write.bytes, write_options);
+    WriteReport report;
+    if (!compressing) {
+      WriteOptions write_options;
+      write_options.compress = false;
+      write_options.verify = !args.no_verify;
+      write_options.progress = progress;
+      report = session.loader().write_flash(write.offset, write.bytes, write_options);
+    } else {
+      report.offset = write.offset;
+      report.size = static_cast<std::uint32_t>(write.bytes.size());
+      report.md5 = md5(write.bytes);
+      report.verified = !args.no_verify;
+      for (; next_region < compressing->regions().size() && compressing->regions()[next_region].file == i; ++next_region) {
+        const auto& region = compressing->regions()[next_region];
+        Bytes compressed = compressing->take(next_region);
+        WriteOptions write_options;
+        write_options.precompressed = &compressed;
+        write_options.verify = !args.no_verify;
+        std::uint64_t before = region.offset - write.offset;
+        if (progress)
+          write_options.progress = [&progress, before, &write](std::uint64_t done, std::uint64_t) { progress(before + done, write.bytes.size()); };
+        auto part = session.loader().write_flash(region.offset, region.bytes, write_options);
+        report.payload_size += part.payload_size;
+        report.verified = report.verified && part.verified;
+        report.region_attempts = std::max(report.region_attempts, part.region_attempts);
+      }
+    }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - file_started).count();
     std::string md5_hex = to_hex(report.md5);
     context.out.result(fmt::format("Wrote {} bytes{} at 0x{:08X} from {} in {:.2f} s{}", report.size,

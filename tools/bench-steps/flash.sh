@@ -44,7 +44,7 @@ session = entries[last:]
 def at(pred):
     return next(e for e in session if pred(e))
 begin = at(lambda e: e.get("op") in ("FLASH_DEFL_BEGIN", "FLASH_BEGIN"))
-end = at(lambda e: e.get("op") in ("FLASH_DEFL_END", "FLASH_END"))
+end = [e for e in session if e.get("op") in ("FLASH_DEFL_END", "FLASH_END")][-1]  # the last region's
 rx_before = begin["rx"] - (begin["size"] + 10)  # the BEGIN frame itself belongs to the phase
 phase = (end["rx"] - rx_before) + (end["tx"] - begin["tx"] + 14)
 # Bytes up to and including the CHANGE_BAUDRATE reply went at 115200, the rest at 921600.
