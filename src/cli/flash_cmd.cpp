@@ -309,16 +309,18 @@ void run_write(Context& context, const FlashOptions& options, const WriteArgs& a
   };
   if (!detect_size(args)) report_patches();
   auto started = std::chrono::steady_clock::now();
-  // Compress while the session connects and uploads the stub, region by region (flash_regions.hpp).
+  // Compress while the session connects and uploads the stub; with a fast connect, region by
+  // region so the first block need not wait for the whole image (flash_regions.hpp).
+  const std::size_t region_size = options.baud_before_stub ? kPipelineRegion : SIZE_MAX;
   std::optional<RegionCompressor> compressing;
-  if (!args.no_compress) compressing.emplace(plan);
+  if (!args.no_compress) compressing.emplace(plan, region_size);
   Session session(context, options);
   std::uint32_t flash_size = session.prepare_flash(size_override);
   if (detect_size(args)) {
     compressing.reset();
     plan = plan_writes(requests, image_params(args, size_text(flash_size)), flash_size);
     report_patches();
-    if (!args.no_compress) compressing.emplace(plan);
+    if (!args.no_compress) compressing.emplace(plan, region_size);
   }
   check_fits(plan, flash_size);
   if (args.erase_all) {
