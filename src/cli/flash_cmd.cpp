@@ -457,7 +457,8 @@ void run_read(Context& context, const FlashOptions& options, const std::vector<s
   std::uint32_t flash_size = session.prepare_flash();
   if (read_args.size() == 2 && !table) {
     Bytes bytes = session.loader().read_flash(table_offset, partitions::kTableMaxLength, {});
-    const auto& partition = find_partition(parse_device_partition_table(bytes, table_offset, context.out.warning_sink()), read_args[0]);
+    const auto device_table = parse_device_partition_table(bytes, table_offset, context.out.warning_sink());
+    const auto& partition = find_partition(device_table, read_args[0]);  // a reference into device_table
     address = partition.offset;
     size = partition.size;
   }
@@ -497,7 +498,8 @@ void run_erase(Context& context, const FlashOptions& options, const std::vector<
   std::uint32_t flash_size = session.prepare_flash();
   if (region.size() == 1 && !range) {
     Bytes bytes = session.loader().read_flash(table_offset, partitions::kTableMaxLength, {});
-    const auto& partition = find_partition(parse_device_partition_table(bytes, table_offset, context.out.warning_sink()), region[0]);
+    const auto device_table = parse_device_partition_table(bytes, table_offset, context.out.warning_sink());
+    const auto& partition = find_partition(device_table, region[0]);
     range = std::make_pair(partition.offset, partition.size);
     check_range();
   }

@@ -51,5 +51,7 @@ std::vector<esp::WriteRequest> resolve_flash_items(const FlashInputs& inputs, co
 
 // One partition by name (read/erase NAME), with the same error as above.
 const partitions::Partition& find_partition(const partitions::PartitionTable& table, const std::string& name);
+// The result refers into `table`: a temporary table would leave it dangling (ASan found one).
+const partitions::Partition& find_partition(partitions::PartitionTable&& table, const std::string& name) = delete;
 
 }  // namespace fwprov::cli
