@@ -128,15 +128,20 @@ class SqliteLedger final : public Ledger {
       throw Error(ErrorKind::Io, SourceLocation(origin_), "cannot open the ledger: " + message);
     }
     sqlite3_busy_timeout(db_, 10000);  // other stations/processes on the same file wait, not fail
-    if (!options.read_only) {
-      // No checkpoint when the connection closes: it costs several disk flushes at the end of
-      // every run, and the WAL, synced at each FULL commit, is already the durable copy.
-      sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-      exec("PRAGMA journal_mode=WAL");
-      exec("PRAGMA synchronous=FULL");  // a commit is on disk before success is reported
+    try {
+      if (!options.read_only) {
+        // No checkpoint when the connection closes: it costs several disk flushes at the end of
+        // every run, and the WAL, synced at each FULL commit, is already the durable copy.
+        sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+        exec("PRAGMA journal_mode=WAL");
+        exec("PRAGMA synchronous=FULL");  // a commit is on disk before success is reported
+      }
+      exec("PRAGMA foreign_keys=ON");
+      migrate(options.read_only);
+    } catch (...) {  // e.g. a newer schema: no destructor runs for a half-made object
+      sqlite3_close(db_);
+      throw;
     }
-    exec("PRAGMA foreign_keys=ON");
-    migrate(options.read_only);
   }
   ~SqliteLedger() override { sqlite3_close(db_); }
 
