@@ -5,6 +5,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <memory>
+
 #include "fwprov/core/error.hpp"
 #include "fwprov/sign/ecdsa_encoding.hpp"
 #include "fwprov/sign/file_digest.hpp"
@@ -59,9 +61,11 @@ void set_sha256_algorithm(X509_ALGOR* algorithm, bool rsa) {
 }
 
 // The token signs SHA-256 of the encoded TBS part: RSA PKCS#1 v1.5, or ECDSA converted to DER.
-Bytes token_signature(const pki::PrivateKey& key, const unsigned char* tbs, int tbs_length, bool rsa) {
+// Takes the i2d_re_*_tbs buffer and frees it, whatever happens.
+Bytes token_signature(const pki::PrivateKey& key, unsigned char* tbs_buffer, int tbs_length, bool rsa) {
+  std::unique_ptr<unsigned char, void (*)(unsigned char*)> tbs(tbs_buffer, [](unsigned char* p) { OPENSSL_free(p); });
   if (tbs_length <= 0) crypto_fail("cannot encode the part to be signed");
-  Bytes digest = digest_bytes(HashAlgorithm::Sha256, ByteView(tbs, static_cast<std::size_t>(tbs_length)));
+  Bytes digest = digest_bytes(HashAlgorithm::Sha256, ByteView(tbs.get(), static_cast<std::size_t>(tbs_length)));
   Bytes signature = key.sign_digest(digest, pki::RsaPadding::Pkcs1);
   if (rsa) return signature;
   std::size_t half = signature.size() / 2;
@@ -94,14 +98,7 @@ X509Ptr sign_certificate(X509Ptr certificate, const pki::PrivateKey& signer) {
   set_sha256_algorithm(const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(certificate.get())), rsa);
   unsigned char* tbs = nullptr;
   int tbs_length = i2d_re_X509_tbs(certificate.get(), &tbs);
-  Bytes signature;
-  try {
-    signature = token_signature(signer, tbs, tbs_length, rsa);
-  } catch (...) {
-    OPENSSL_free(tbs);
-    throw;
-  }
-  OPENSSL_free(tbs);
+  Bytes signature = token_signature(signer, tbs, tbs_length, rsa);
   set_signature_bits(const_cast<ASN1_BIT_STRING*>(bits), signature);
   Bytes der = certificate_der(certificate.get());
   const unsigned char* cursor = der.data();
@@ -125,14 +122,7 @@ X509ReqPtr sign_request(X509ReqPtr request, const pki::PrivateKey& signer) {
   if (ok != 1) crypto_fail("cannot set the request's signature algorithm");
   unsigned char* tbs = nullptr;
   int tbs_length = i2d_re_X509_REQ_tbs(request.get(), &tbs);
-  Bytes signature;
-  try {
-    signature = token_signature(signer, tbs, tbs_length, rsa);
-  } catch (...) {
-    OPENSSL_free(tbs);
-    throw;
-  }
-  OPENSSL_free(tbs);
+  Bytes signature = token_signature(signer, tbs, tbs_length, rsa);
   ASN1_BIT_STRING* bits = ASN1_BIT_STRING_new();
   if (bits == nullptr) crypto_fail("cannot allocate the signature");
   set_signature_bits(bits, signature);
