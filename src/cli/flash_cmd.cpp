@@ -9,13 +9,13 @@
 
 #include "commands.hpp"
 #include "flash_sources.hpp"
+#include "port_options.hpp"
 #include "fwprov/core/atomic_output.hpp"
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/core/numbers.hpp"
 #include "fwprov/esp/loader.hpp"
-#include "fwprov/esp/ports.hpp"
 #include "fwprov/esp/write_plan.hpp"
 #include "fwprov/image/patch.hpp"
 #include "fwprov/partitions/format.hpp"
@@ -27,9 +27,7 @@ using namespace fwprov::esp;
 
 struct FlashOptions {
   std::string chip = "auto";
-  std::vector<std::string> ports;         // -p, repeatable
-  std::vector<std::string> port_globs;    // --ports
-  std::vector<std::string> port_filters;  // --port-filter
+  PortOptions port;
   std::uint32_t baud = 115200;
   std::string before = "default_reset";
   std::string after = "hard_reset";
@@ -78,19 +76,9 @@ std::string size_text(std::uint32_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
-// The ports a command works on: -p, then the listed ports that --ports/--port-filter select
-// (listing never opens a port, so ports that do not match are never probed).
-std::vector<std::string> selected_ports(const FlashOptions& options) {
-  PortSelection selection;
-  selection.explicit_ports = options.ports;
-  selection.globs = options.port_globs;
-  selection.filter = parse_port_filter(options.port_filters);
-  return select_ports(selection, selection.enumerates() ? list_ports() : std::vector<PortInfo>{});
-}
-
 // The one port of a single-device operation (only `write` takes several).
 std::string chosen_port(const FlashOptions& options) {
-  auto ports = selected_ports(options);
+  auto ports = selected_ports(options.port);
   if (ports.size() > 1)
     throw Error(ErrorKind::Usage, fmt::format("{} ports selected ({}, {}{}); only `flash write` works on several ports", ports.size(),
                                               ports[0], ports[1], ports.size() > 2 ? ", ..." : ""));
@@ -456,9 +444,7 @@ void run_write_many(Context& context, const FlashOptions& options, const WriteAr
       quiet.options.quiet = true;
       quiet.options.json = true;
       FlashOptions one = prepared.sources.options;
-      one.ports = {ports[p]};
-      one.port_globs.clear();
-      one.port_filters.clear();
+      one.port = only_port(ports[p]);
       try {
         outcome.written = write_port(quiet, prepared, one);
         outcome.ok = true;
@@ -504,7 +490,7 @@ void run_write_many(Context& context, const FlashOptions& options, const WriteAr
 }
 
 void run_write(Context& context, const FlashOptions& options, const WriteArgs& args) {
-  if (auto ports = selected_ports(options); ports.size() > 1) return run_write_many(context, options, args, ports);
+  if (auto ports = selected_ports(options.port); ports.size() > 1) return run_write_many(context, options, args, ports);
   auto started = std::chrono::steady_clock::now();
   PreparedWrite prepared = prepare_write(context, options, args);
   PortWrite written = write_port(context, prepared, prepared.sources.options);
@@ -713,15 +699,7 @@ void setup_flash(CLI::App& app, Context& context) {
   for (const auto& target : all_targets()) chip_names += ", " + std::string(target.esptool_name);
   flash->add_option("--chip,-c", options->chip, "Target chip: " + chip_names + " (auto detects it, a name refuses any other chip)")
       ->capture_default_str();
-  flash->add_option("-p,--port", options->ports,
-                    "Serial port (/dev/ttyUSB0) or socket://HOST:PORT (raw TCP, as esptool); repeat it to `write` several boards at once")
-      ->envname("ESPTOOL_PORT")
-      ->type_name("PORT");
-  flash->add_option("--ports", options->port_globs, "Choose the listed serial ports whose path matches GLOB (see `fwprov ports`)")
-      ->type_name("GLOB");
-  flash->add_option("--port-filter", options->port_filters,
-                    "Choose the listed serial ports matching FIELD=VALUE[,...] (vid, pid, serial, location), as esptool")
-      ->type_name("FILTER");
+  add_port_options(*flash, options->port, "repeat it to `write` several boards at once");
   flash->add_option("-b,--baud", options->baud, "Baud rate after connecting (syncs at 115200, then CHANGE_BAUDRATE)")
       ->envname("ESPTOOL_BAUD")
       ->capture_default_str();
