@@ -276,7 +276,10 @@ class PostgresLedger final : public Ledger {
   }
 
   int schema_version() {
-    if (db_.exec("SELECT to_regclass('schema_version') IS NOT NULL").text(0, 0) != "t") return -1;
+    // pg_tables through the statement's snapshot, not to_regclass: after waiting for the
+    // migration lock, a name lookup can still miss the tables another station just committed.
+    if (db_.exec("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_version')").text(0, 0) != "t")
+      return -1;
     auto r = db_.exec("SELECT version FROM schema_version");
     return r.rows() > 0 ? static_cast<int>(r.integer(0, 0)) : 0;
   }

@@ -144,6 +144,7 @@ std::string Connection::scrub(std::string text) const {
     }
     if (gap && !line.empty()) line += line.back() == ':' || line.back() == '.' ? " " : "; ";
     gap = false;
+    if (c == ' ' && !line.empty() && line.back() == ' ') continue;  // "ERROR:  relation ..."
     line += c;
   }
   return line;
