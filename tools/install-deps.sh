@@ -7,6 +7,7 @@ FWPROV_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libssl-dev openssl libcli11-dev nlohmann-json3-dev libfmt-dev catch2 zlib1g-dev
   libmbedtls-dev libserialport-dev libtomlplusplus-dev libsqlite3-dev sqlite3
+  libpq-dev postgresql
   clang libclang-rt-14-dev
   nodejs npm python3
   dpkg-dev file lintian man-db zsh

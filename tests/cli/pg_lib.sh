@@ -12,16 +12,18 @@ pg_available() { [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg
 
 pg_as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-# pg_cluster_start DIR PORT [LISTEN]: a cluster in DIR/data, socket in DIR; LISTEN '' is Unix
-# socket only. User `fwprov`, trust authentication (throwaway clusters only), database postgres.
+# pg_cluster_start DIR PORT [LISTEN [DURABILITY]]: a cluster in DIR/data, socket in DIR; LISTEN
+# '' is Unix socket only; DURABILITY "durable" keeps fsync on (benchmarks). User `fwprov`, trust
+# authentication (throwaway clusters only), database postgres.
 pg_cluster_start() {
-  local dir=$1 port=$2 listen=${3-127.0.0.1}
+  local dir=$1 port=$2 listen=${3-127.0.0.1} fsync=off
+  [ "${4:-}" != durable ] || fsync=on
   chmod 755 "$dir"
   [ "$(id -u)" -ne 0 ] || chown postgres "$dir"
   pg_as_owner "$PG_BIN/initdb" -D "$dir/data" -A trust -U fwprov --no-sync -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 ||
     { sed 's/^/  initdb: /' "$dir/initdb.log" >&2; return 1; }
   pg_as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-    -o "-p $port -k $dir -c listen_addresses='$listen' -c fsync=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=60" >/dev/null ||
+    -o "-p $port -k $dir -c listen_addresses='$listen' -c fsync=$fsync -c full_page_writes=$fsync -c shared_buffers=16MB -c max_connections=60" >/dev/null ||
     { sed 's/^/  postgres: /' "$dir/server.log" >&2; return 1; }
 }
 
