@@ -284,6 +284,12 @@ class PostgresLedger final : public Ledger {
     return r.rows() > 0 ? static_cast<int>(r.integer(0, 0)) : 0;
   }
 
+  void refuse_newer(int version) const {
+    if (version > kLedgerSchemaVersion)
+      throw Error(ErrorKind::Io, SourceLocation(origin_),
+                  fmt::format("ledger schema version {} was written by a newer fwprov (this one knows up to {})", version, kLedgerSchemaVersion));
+  }
+
   // false: no ledger in this database (and not created).
   bool migrate(const LedgerOpenOptions& options) {
     int version = schema_version();
@@ -291,18 +297,14 @@ class PostgresLedger final : public Ledger {
       if (options.missing_ok) return false;
       throw Error(ErrorKind::Io, SourceLocation(origin_), "no ledger in this database (no device provisioned yet?)");
     }
-    if (version > kLedgerSchemaVersion)
-      throw Error(ErrorKind::Io, SourceLocation(origin_),
-                  fmt::format("ledger schema version {} was written by a newer fwprov (this one knows up to {})", version, kLedgerSchemaVersion));
+    refuse_newer(version);
     if (version == kLedgerSchemaVersion) return true;
     if (options.read_only)
       throw Error(ErrorKind::Io, SourceLocation(origin_), fmt::format("ledger schema version {} needs a migration; open it for writing once", std::max(version, 0)));
     pg::Transaction tx(db_);
     db_.exec(kMigrationLock);
     version = schema_version();  // another station may have migrated while we waited for the lock
-    if (version > kLedgerSchemaVersion)
-      throw Error(ErrorKind::Io, SourceLocation(origin_),
-                  fmt::format("ledger schema version {} was written by a newer fwprov (this one knows up to {})", version, kLedgerSchemaVersion));
+    refuse_newer(version);
     for (int v = std::max(version, 0); v < kLedgerSchemaVersion; ++v) {
       db_.exec_script(kPgMigrations[v]);
       db_.exec("UPDATE schema_version SET version = $1", {number(v + 1)});

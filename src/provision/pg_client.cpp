@@ -15,6 +15,7 @@ struct Api {
   decltype(&PQstatus) status;
   decltype(&PQerrorMessage) error_message;
   decltype(&PQfinish) finish;
+  decltype(&PQreset) reset;
   decltype(&PQexec) exec;
   decltype(&PQexecParams) exec_params;
   decltype(&PQresultStatus) result_status;
@@ -49,6 +50,7 @@ Api load_libpq() {
   api.status = reinterpret_cast<decltype(api.status)>(symbol("PQstatus"));
   api.error_message = reinterpret_cast<decltype(api.error_message)>(symbol("PQerrorMessage"));
   api.finish = reinterpret_cast<decltype(api.finish)>(symbol("PQfinish"));
+  api.reset = reinterpret_cast<decltype(api.reset)>(symbol("PQreset"));
   api.exec = reinterpret_cast<decltype(api.exec)>(symbol("PQexec"));
   api.exec_params = reinterpret_cast<decltype(api.exec_params)>(symbol("PQexecParams"));
   api.result_status = reinterpret_cast<decltype(api.result_status)>(symbol("PQresultStatus"));
@@ -96,7 +98,7 @@ std::string Result::text(int row, int column) const {
 }
 std::int64_t Result::integer(int row, int column) const { return std::strtoll(libpq().getvalue(result_, row, column), nullptr, 10); }
 
-Connection::Connection(const std::string& url, std::string origin, bool read_only) : origin_(std::move(origin)) {
+Connection::Connection(const std::string& url, std::string origin, bool read_only) : origin_(std::move(origin)), read_only_(read_only) {
   const Api& api = libpq();
   password_ = url_password(api, url);
   // Defaults first, the URL (expanded from dbname) after them, so the URL's own settings win:
@@ -113,14 +115,34 @@ Connection::Connection(const std::string& url, std::string origin, bool read_onl
     throw Error(ErrorKind::Io, SourceLocation(origin_), "cannot connect to the PostgreSQL ledger: " + message);
   }
   try {
-    // Times are written by the stations (UTC text, as in SQLite); the session's own settings
-    // must not change what a statement means.
-    exec("SET client_min_messages = warning");
-    if (read_only) exec("SET default_transaction_read_only = on");
+    configure();
   } catch (...) {
     api.finish(conn_);
     throw;
   }
+}
+
+void Connection::configure() {
+  exec("SET client_min_messages = warning");
+  if (read_only_) exec("SET default_transaction_read_only = on");
+}
+
+void Connection::begin() {
+  try {
+    exec("BEGIN");
+    return;
+  } catch (const SqlError&) {
+    if (libpq().status(conn_) != CONNECTION_BAD) throw;
+  }
+  // The server restarted or dropped this session since the last transaction (a station runs
+  // for hours): nothing was open, so connecting again and beginning anew is safe. A connection
+  // lost inside a transaction is not retried: that transaction is gone and the caller says so.
+  const Api& api = libpq();
+  api.reset(conn_);
+  if (api.status(conn_) != CONNECTION_OK)
+    throw Error(ErrorKind::Io, SourceLocation(origin_), "lost the connection to the PostgreSQL ledger and cannot connect again: " + scrub(api.error_message(conn_)));
+  configure();
+  exec("BEGIN");
 }
 
 Connection::~Connection() {

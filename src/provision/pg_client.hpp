@@ -60,22 +60,26 @@ class Connection {
   Result exec(const char* sql, const std::vector<Param>& params = {});
   // Several statements in one string (migrations); no parameters.
   void exec_script(const char* sql);
+  // BEGIN; reconnects first when the server dropped the session while no transaction was open.
+  void begin();
   const std::string& origin() const { return origin_; }
 
  private:
+  void configure();  // the session settings (again after a reconnect)
   [[noreturn]] void fail(const std::string& what, PGresult* result);
   std::string scrub(std::string text) const;  // one line, no password
 
   PGconn* conn_ = nullptr;
   std::string origin_;
   std::string password_;
+  bool read_only_;
 };
 
 // One transaction: BEGIN now, ROLLBACK unless commit() ran (also when the connection is gone:
 // the server rolls back a transaction whose client vanished, e.g. after kill -9).
 class Transaction {
  public:
-  explicit Transaction(Connection& connection) : connection_(connection) { connection_.exec("BEGIN"); }
+  explicit Transaction(Connection& connection) : connection_(connection) { connection_.begin(); }
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

@@ -120,3 +120,17 @@ TEST_CASE("PostgreSQL: a begin_attempt cut off mid-transaction leaves nothing an
   CHECK(ledger->begin_attempt(pg_start_for("24:0a:c4:00:00:02"), rule).serial == "ACME-000002");
   CHECK(ledger->list_devices().size() == 2);
 }
+
+TEST_CASE("PostgreSQL: a station whose server session was dropped between devices connects again") {
+  if (ledger_test::postgres_url().empty()) return;
+  std::string name = "reconnect-" + std::to_string(::getpid());
+  std::string url = ledger_test::fresh_postgres_url() + "&application_name=" + name;
+  auto ledger = open_ledger(url);
+  const SerialRule rule{"ACME-{seq:06}", 1};
+  CHECK(ledger->begin_attempt(pg_start_for("24:0a:c4:00:00:01"), rule).serial == "ACME-000001");
+  pg::Connection admin(url, "test", false);  // also named `name`: pid <> pg_backend_pid() spares it
+  // waits (up to 10 s) until the ledger's session is gone, so the next call finds it dropped
+  CHECK(admin.exec(("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = '" + name + "' AND pid <> pg_backend_pid()").c_str())
+            .rows() == 1);
+  CHECK(ledger->begin_attempt(pg_start_for("24:0a:c4:00:00:02"), rule).serial == "ACME-000002");
+}
