@@ -149,11 +149,13 @@ Connection::~Connection() {
   if (conn_) libpq().finish(conn_);
 }
 
+// The passwords in reach replaced by "***" wherever a message quotes them (libpq echoes parts of
+// a malformed URL). Very short ones are left: replacing every "a" would hide the message and
+// such a password protects nothing anyway.
 std::string Connection::scrub(std::string text) const {
-  if (!password_.empty())
-    for (auto at = text.find(password_); at != std::string::npos; at = text.find(password_, at + 3)) text.replace(at, password_.size(), "***");
-  if (const char* env = std::getenv("PGPASSWORD"); env && *env) {
-    std::string secret = env;
+  const char* env = std::getenv("PGPASSWORD");
+  for (const std::string& secret : {password_, std::string(env ? env : "")}) {
+    if (secret.size() < 4) continue;
     for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) text.replace(at, secret.size(), "***");
   }
   // libpq's messages span lines ("...failed: Connection refused\n\tIs the server running...").
