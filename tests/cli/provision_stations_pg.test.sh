@@ -128,6 +128,11 @@ PY
 expect_exit 0 "ledger show after the resume" -- "$FWPROV" --json ledger show "$b_serial" --ledger "$PG_URL"
 [ "$(json_field "$WORK/out" '[a["result"] + "@" + a["station"] for a in d["attempts"]], [c["state"] for c in d["certificates"]]')" = \
   "['incomplete@B', 'ok@B'] ['delivered']" ] && pass || fail "resumed device: two attempts, one delivered certificate: $(head -c 400 "$WORK/out")"
+# --dry-run reads the shared ledger without changing it: a known MAC's serial, the next one for a new MAC.
+expect_exit 0 "dry run of a provisioned device" -- "$FWPROV" --json provision "$line/recipe.toml" --dry-run --mac "$b_mac" --outdir "$WORK/dry1" --ledger "$PG_URL"
+[ "$(json_field "$WORK/out" 'd["serial"]')" = "$b_serial" ] && pass || fail "dry run uses the device's serial: $(head -c 200 "$WORK/out")"
+expect_exit 0 "dry run of a new device" -- "$FWPROV" --json provision "$line/recipe.toml" --dry-run --mac 24:0a:c4:0c:00:01 --outdir "$WORK/dry2" --ledger "$PG_URL"
+[ "$(json_field "$WORK/out" 'd["serial"]')" = WS-000201 ] && pass || fail "dry run peeks the next serial: $(head -c 200 "$WORK/out")"
 expect_exit 0 "export csv" -- "$FWPROV" ledger export --format csv --ledger "$PG_URL"
 [ "$(wc -l <"$WORK/out")" -eq 201 ] && pass || fail "csv export: header + 200 rows"
 expect_exit 0 "export aws-bulk" -- "$FWPROV" ledger export --format aws-bulk --ledger "$PG_URL"
