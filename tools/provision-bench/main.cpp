@@ -1,7 +1,8 @@
 // fwprov-provision-bench RECIPE LEDGER N (LEDGER: a SQLite file or a postgresql:// URL): the
-// host work `fwprov provision` does per device, without a device: ledger allocation (one transaction), key, CSR, certificate from the
-// factory CA, DER, NVS storage image, certificate record and ledger commit. Prints the
-// median and mean per device and each part's median, in milliseconds.
+// host work `fwprov provision` does per device, without a device: ledger allocation (one
+// transaction), key, CSR, certificate from the factory CA, DER, NVS storage image, certificate
+// record and ledger commit. Prints the median and mean per device and each part's median, in
+// milliseconds.
 #include <fmt/core.h>
 
 #include <algorithm>
