@@ -216,9 +216,9 @@ StationResult run_station(const RunPlan& plan, Clock& clock, const PipelineOptio
   if (workers.size() == 1) {
     workers[0]->run();  // one port: no thread needed
   } else {
-    std::vector<std::thread> threads;
+    // jthreads join when they go out of scope, also when starting a later one throws.
+    std::vector<std::jthread> threads;
     for (auto& worker : workers) threads.emplace_back([&worker] { worker->run(); });
-    for (auto& thread : threads) thread.join();
   }
   for (const auto& port : result.ports) result.stopped = result.stopped || port.stopped;
   result.first_failure = shared.first_failure;

@@ -68,6 +68,11 @@ expect_grep "^total: 2 devices, 2 ok, 0 failed, 2 attempts on 2 ports" "$WORK/ou
 expect_grep "^socket://127.0.0.1:[0-9]+: WS-0000(09|10) " "$WORK/out" "result lines name their port"
 expect_grep "^  socket://127.0.0.1:[0-9]+: connect " "$WORK/err" "step lines name their port"
 
+# One port with --events: the same stream, ending with the summary.
+expect_exit 0 "1 port, --json --events" -- "$FWPROV" --json provision "$line/recipe.toml" "${ports[@]:0:2}" --stub "$STUB_JSON" --events
+check_stream "$WORK/out" && [ "$(tail -1 "$WORK/out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["totals"]["ok"], d["ports"][0]["serials"])')" = "1 ['WS-000011']" ] &&
+  pass || fail "--events with one port: $(tail -c 400 "$WORK/out")"
+
 expect_exit 2 "a port given twice" -- "$FWPROV" provision "$line/recipe.toml" "${ports[@]:0:2}" "${ports[@]:0:2}" --stub "$STUB_JSON"
 expect_grep "given twice" "$WORK/err" "the usage error says why"
 for pid in "${SIM_PIDS[@]}"; do stop_sim "$pid"; done

@@ -4,7 +4,8 @@
 # (1 device) against one with 8 ports (8 devices, one each), target 8 ports <= 1.15x one port;
 # devices/hour of the station; fwprov's CPU per device (user+sys of the fwprov process / devices),
 # target < 2% of a core at 921600 (CPU seconds per device / wall seconds per device).
-# BENCH_BAUD overrides the baud rate (e.g. 2000000).
+# BENCH_BAUD overrides the baud rate (e.g. 2000000); BENCH_FIRMWARE_BYTES replaces the workshop
+# application with that many random (incompressible) bytes, a wire-bound device.
 set -euo pipefail
 SIM="$BUILD_DIR/tools/esp-sim/fwprov-sim"
 STUB=$(bash "$ROOT/tests/interop/install-esptool-js.sh")
@@ -14,6 +15,7 @@ export FACTORY_CA_PASS=bench-passphrase
 line="$BENCH/multiport-line"
 source "$ROOT/tools/bench-lib/station_line.sh"
 make_bench_line "$line"
+[ -z "${BENCH_FIRMWARE_BYTES:-}" ] || head -c "$BENCH_FIRMWARE_BYTES" /dev/urandom >"$line/firmware.bin"
 
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done' EXIT
@@ -41,7 +43,7 @@ for _ in $(seq 1 "$RUNS"); do  # interleaved, so load changes hit both alike
   one+=("$(run 1)")
   eight+=("$(run 8)")
 done
-python3 - "$BAUD" "${one[*]}" "${eight[*]}" <<'PY'
+python3 - "$BAUD" "${one[*]}" "${eight[*]}" "firmware $(stat -c %s "$line/firmware.bin") bytes" <<'PY'
 import statistics, sys
 baud = int(sys.argv[1])
 def parse(text):
@@ -51,7 +53,7 @@ w1, c1 = parse(sys.argv[2])
 w8, c8 = parse(sys.argv[3])
 m1, m8 = statistics.median(w1), statistics.median(w8)
 cpu1, cpu8 = statistics.median(c1), statistics.median(c8) / 8
-print(f"multiport provision at {baud} baud: 1 port (1 device) {m1:.3f} s, 8 ports (8 devices) {m8:.3f} s: "
+print(f"multiport provision at {baud} baud ({sys.argv[4]}): 1 port (1 device) {m1:.3f} s, 8 ports (8 devices) {m8:.3f} s: "
       f"{m8 / m1:.2f}x (target <= 1.15x; median of {len(w1)})")
 print(f"multiport station throughput at {baud} baud: {8 * 3600 / m8:.0f} devices/hour with 8 ports, {3600 / m1:.0f} with 1 port")
 print(f"multiport CPU per device at {baud} baud: {cpu8 * 1000:.0f} ms with 8 ports ({100 * cpu8 / (m8):.1f}% of a core over the "
