@@ -73,6 +73,26 @@ expect_exit 0 "1 port, --json --events" -- "$FWPROV" --json provision "$line/rec
 check_stream "$WORK/out" && [ "$(tail -1 "$WORK/out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["totals"]["ok"], d["ports"][0]["serials"])')" = "1 ['WS-000011']" ] &&
   pass || fail "--events with one port: $(tail -c 400 "$WORK/out")"
 
+# Ctrl-C: every port ends after its current device; the summary says stopped; nothing is
+# left incomplete in the ledger.
+"$FWPROV" --json provision "$line/recipe.toml" "${ports[@]}" --stub "$STUB_JSON" --count 1000 >"$WORK/int.jsonl" 2>"$WORK/int.err" &
+victim=$!
+for _ in $(seq 1 100); do [ "$(grep -c '"event":"result"' "$WORK/int.jsonl")" -ge 2 ] && break; sleep 0.05; done
+kill -INT "$victim"
+wait "$victim"
+rc=$?
+python3 - "$WORK/int.jsonl" "$rc" <<'PY' && pass || fail "SIGINT: exit 0, summary stopped, fewer than 1000 devices: $(tail -c 300 "$WORK/int.jsonl")"
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+s = events[-1]
+assert sys.argv[2] == "0", sys.argv[2]
+assert s["event"] == "summary" and s["stopped"] and s["ok"], s
+assert 2 <= s["totals"]["ok"] < 1000 and s["totals"]["failed"] == 0, s["totals"]
+assert all(p["stopped"] for p in s["ports"]), s["ports"]
+PY
+expect_exit 0 "ledger after SIGINT" -- "$FWPROV" --json ledger list --db "$line/fwprov-ledger.db"
+[ "$(json_field "$WORK/out" 'sorted({x["status"] for x in d["devices"]})')" = "['ok']" ] && pass || fail "no incomplete attempt after SIGINT"
+
 expect_exit 2 "a port given twice" -- "$FWPROV" provision "$line/recipe.toml" "${ports[@]:0:2}" "${ports[@]:0:2}" --stub "$STUB_JSON"
 expect_grep "given twice" "$WORK/err" "the usage error says why"
 for pid in "${SIM_PIDS[@]}"; do stop_sim "$pid"; done
