@@ -1,10 +1,13 @@
-// `fwprov provision`: the whole factory flow for one device (or a station loop of N) from a recipe.
+// `fwprov provision`: the whole factory flow for one device, or a station run of N devices on
+// one or several ports (one worker each), from a recipe.
 #include <fmt/core.h>
 #include <poll.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <set>
 
 #include "commands.hpp"
 #include "fwprov/core/atomic_output.hpp"
@@ -14,6 +17,8 @@
 #include "fwprov/provision/ledger_open.hpp"
 #include "fwprov/provision/placeholders.hpp"
 #include "fwprov/provision/station.hpp"
+#include "port_options.hpp"
+#include "provision_view.hpp"
 
 #ifndef FWPROV_VERSION
 #define FWPROV_VERSION "dev"
@@ -27,8 +32,10 @@ using namespace fwprov::provision;
 
 struct ProvisionOptions {
   std::string recipe;
-  std::string port;
-  int count = 1;
+  PortOptions port;                // -p (repeatable), --ports, --port-filter
+  int count = 0;                   // 0: one device per port
+  int retries = 0;
+  bool events = false;
   bool dry_run = false;
   std::string mac;
   std::string outdir;
@@ -42,12 +49,15 @@ struct ProvisionOptions {
   double timeout_seconds = 3.0;
 };
 
-volatile std::sig_atomic_t g_provision_stop = 0;
-void on_provision_interrupt(int) { g_provision_stop = 1; }
+// Read by every port's worker thread: a lock-free atomic is both thread- and signal-safe.
+std::atomic<bool> g_provision_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+void on_provision_interrupt(int) { g_provision_stop = true; }
 
-// Waits for the next poll, returning early when the operator presses Enter on a terminal.
-void wait_or_enter(std::chrono::milliseconds period) {
-  if (::isatty(STDIN_FILENO)) {
+// Waits for the next poll; with one port, returns early when the operator presses Enter on a
+// terminal (with several, Enter could not say which port).
+void wait_or_enter(bool enter, std::chrono::milliseconds period) {
+  if (enter && ::isatty(STDIN_FILENO)) {
     pollfd pfd{STDIN_FILENO, POLLIN, 0};
     if (::poll(&pfd, 1, static_cast<int>(period.count())) > 0) {
       char buffer[256];
@@ -62,6 +72,23 @@ void wait_or_enter(std::chrono::milliseconds period) {
 std::string ledger_location(const Recipe& recipe, const ProvisionOptions& options) {
   if (!options.ledger.empty()) return options.ledger;
   return recipe_ledger_location(recipe);
+}
+
+// Opens one ledger connection per port worker (the back end serialises serial allocation
+// across connections: SQLite's BEGIN IMMEDIATE on one file, PostgreSQL's counter row lock).
+std::function<std::unique_ptr<Ledger>()> ledger_factory(const Recipe& recipe, const ProvisionOptions& options) {
+  return [place = ledger_location(recipe, options)] { return open_ledger(place); };
+}
+
+// The ports to provision on, in order: -p as given, then the listed ports --ports/--port-filter
+// select (port_options.hpp). A port named twice would get two workers fighting over one device.
+std::vector<std::string> station_ports(const PortOptions& options) {
+  std::set<std::string> seen;
+  for (const auto& port : options.ports) {
+    if (port.empty()) throw Error(ErrorKind::Usage, "-p/--port: an empty port name");
+    if (!seen.insert(port).second) throw Error(ErrorKind::Usage, fmt::format("-p/--port: {} is given twice", port));
+  }
+  return selected_ports(options);  // a listed port that -p named already is not added again
 }
 
 void run_dry(Context& context, const RunPlan& plan, const ProvisionOptions& options, Warnings& warnings) {
@@ -123,9 +150,13 @@ void run_provision(Context& context, ProvisionOptions options) {
     recipe.device.no_stub = true;
   }
   if (options.baud) recipe.device.baud = options.baud;
-  if (options.count < 1) throw Error(ErrorKind::Usage, "--count must be 1 or more");
+  if (options.retries < 0) throw Error(ErrorKind::Usage, "--retries must be 0 or more");
   check_command_line_ledger(options.ledger);
-  if (!options.dry_run && options.port.empty()) throw Error(ErrorKind::Usage, "-p/--port is required (or --dry-run --mac MAC --outdir DIR)");
+  const auto& port_options = options.port;
+  bool ports_given = !port_options.ports.empty() || !port_options.port_globs.empty() || !port_options.port_filters.empty();
+  if (!options.dry_run && !ports_given) throw Error(ErrorKind::Usage, "-p/--port is required (or --dry-run --mac MAC --outdir DIR)");
+  std::vector<std::string> ports = options.dry_run ? std::vector<std::string>{} : station_ports(port_options);
+  if (options.count == 0) options.count = std::max<int>(1, static_cast<int>(ports.size()));
   if (!options.dry_run && (!options.mac.empty() || !options.outdir.empty())) throw Error(ErrorKind::Usage, "--mac and --outdir go with --dry-run");
 
   Warnings warnings(context.out.warning_sink());
@@ -148,64 +179,45 @@ void run_provision(Context& context, ProvisionOptions options) {
   pipeline.fwprov_version = FWPROV_VERSION;
   pipeline.reprovision = options.reprovision;
 
-  std::string ledger_place = ledger_location(plan.recipe, options);
-  auto ledger = open_ledger(ledger_place);
-  if (is_ledger_url(ledger_place)) context.out.note("Ledger: " + redact_ledger_url(ledger_place));
+  if (std::string ledger_place = ledger_location(plan.recipe, options); is_ledger_url(ledger_place))
+    context.out.note("Ledger: " + redact_ledger_url(ledger_place));
   if (!plan.stub && !plan.recipe.device.no_stub)
     context.out.note("No flasher stub found (give --stub FILE or device.stub); using the ROM loader");
-  EspLinkOptions link_options = esp_link_options(plan.recipe, options.port, plan.stub ? &*plan.stub : nullptr);
   if (options.timeout_seconds <= 0 || options.timeout_seconds > 600) throw Error(ErrorKind::Usage, "--timeout must be between 0 and 600 seconds");
+  EspLinkOptions link_options = esp_link_options(plan.recipe, ports[0], plan.stub ? &*plan.stub : nullptr);
   link_options.command_timeout = esp::Millis(static_cast<std::int64_t>(options.timeout_seconds * 1000));
 
-  PipelineHooks hooks;
-  hooks.warnings = &warnings;
-  auto step_detail = std::make_shared<std::string>();
-  hooks.on_step = [step_detail](const std::string&, const std::string& detail) { *step_detail = detail; };
-  hooks.on_step_done = [&context, step_detail](const std::string& step, double ms) {
-    context.out.note(fmt::format("  {:<24} {:<28} {:8.1f} ms", step, *step_detail, ms));
+  StationSetup setup;
+  setup.ports = ports;
+  setup.count = options.count;
+  setup.retries = options.retries;
+  setup.open_link = [&link_options](const std::string& port) {
+    EspLinkOptions own = link_options;
+    own.port = port;
+    return open_esp_link(own);
   };
-  hooks.progress = [&context](const Region& region) {
-    return context.out.progress(fmt::format("  writing {} at 0x{:X}", region.target, region.offset));
-  };
+  setup.open_ledger = ledger_factory(plan.recipe, options);
+  setup.stop_requested = [] { return g_provision_stop.load(); };
+  bool one_port = ports.size() == 1;
+  setup.wait = [one_port](std::size_t, std::chrono::milliseconds period) { wait_or_enter(one_port, period); };
 
-  StationHooks station;
-  station.open_link = [&link_options] { return open_esp_link(link_options); };
-  station.stop_requested = [] { return g_provision_stop != 0; };
-  station.wait = wait_or_enter;
-  station.on_waiting = [&context](const std::string& mac) {
-    context.out.note(fmt::format("Waiting for the next device ({} is done; swap it{})", mac, ::isatty(STDIN_FILENO) ? ", or press Enter" : ""));
-  };
-  int number = 0;
-  station.on_device = [&](const DeviceReport& report) {
-    ++number;
-    if (context.out.json()) {
-      fmt::print(stdout, "{}\n", report.to_json().dump());
-      std::fflush(stdout);
-    } else if (report.ok) {
-      context.out.result(fmt::format("{} {} ({}): provisioned, {} regions written and verified{}", report.serial, report.identity.mac,
-                                     report.identity.description, report.regions.size(),
-                                     report.certificate_sha256.empty() ? "" : ", certificate " + report.certificate_sha256.substr(0, 16) + "..."));
-    }
-    if (!report.ok) context.out.error(report.error->what());
-    if (report.kept_private_key) context.out.warning({SourceLocation(report.kept_private_key->string()), "private key kept on disk (0600)"});
-  };
-  context.out.note(fmt::format("Provisioning {} device{} on {} from {}", options.count, options.count > 1 ? "s" : "", options.port, options.recipe));
+  StationView view(context, ports, context.out.json() && (!one_port || options.events));
+  StationEvents events = view.events();
+  view.started(options.count, options.retries, options.recipe);
 
+  g_provision_stop = false;
   auto previous = std::signal(SIGINT, on_provision_interrupt);
   SteadyClock clock;
   StationResult result;
   try {
-    result = run_station(plan, *ledger, clock, options.count, pipeline, hooks, station);
+    result = run_station(plan, clock, pipeline, setup, events);
   } catch (...) {
     std::signal(SIGINT, previous);
     throw;
   }
   std::signal(SIGINT, previous);
-  if (!result.devices.empty() && !result.devices.back().ok) {
-    context.exit_code = exit_code(result.devices.back().error->kind());
-    return;
-  }
-  if (result.stopped) context.out.note(fmt::format("Stopped after {} device(s) (interrupted)", result.devices.size()));
+  view.finished(result);
+  if (result.first_failure) context.exit_code = exit_code(result.first_failure->kind());
 }
 
 }  // namespace
@@ -214,8 +226,12 @@ void setup_provision(CLI::App& app, Context& context) {
   auto options = std::make_shared<ProvisionOptions>();
   auto* cmd = app.add_subcommand("provision", "The whole factory flow for a device from a station recipe: credentials, NVS, flash, ledger");
   cmd->add_option("recipe", options->recipe, "Station recipe (TOML; see docs/provision.md)")->required()->type_name("RECIPE");
-  cmd->add_option("-p,--port", options->port, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT")->envname("ESPTOOL_PORT")->type_name("PORT");
-  cmd->add_option("--count", options->count, "Station loop: provision N devices, waiting for each next one (a new MAC)")->type_name("N")->capture_default_str();
+  add_port_options(*cmd, options->port, "repeat it for a worker per port");
+  auto* count = cmd->add_option("--count", options->count,
+                                "Devices in the whole run, across all ports, each next one a new MAC (default: one per port)")->type_name("N");
+  cmd->add_option("--retries", options->retries, "More attempts for a device that failed on a link/read-back error, on its port")
+      ->type_name("K")->capture_default_str();
+  cmd->add_flag("--events", options->events, "With --json: the JSON Lines event stream (step, progress, result, summary) even for one port");
   cmd->add_flag("--dry-run", options->dry_run, "Build one device's images and a flash plan into --outdir; no device, no ledger change");
   cmd->add_option("--mac", options->mac, "MAC of the device to plan for (--dry-run)")->type_name("MAC");
   cmd->add_option("--outdir", options->outdir, "Folder for the images and flash-plan.json (--dry-run)")->type_name("DIR");
@@ -233,11 +249,19 @@ void setup_provision(CLI::App& app, Context& context) {
       "Examples:\n"
       "  CA_PASS=... fwprov provision docs/examples/aws-workshop/recipe.toml -p /dev/ttyUSB0\n"
       "  fwprov provision recipe.toml -p /dev/ttyUSB0 --count 20 --station line-1   # station loop\n"
+      "  fwprov --json provision recipe.toml -p /dev/ttyUSB0 -p /dev/ttyUSB1 --count 40 --retries 1   # two ports, one stream\n"
       "  fwprov provision recipe.toml --dry-run --mac 24:0a:c4:12:34:56 --outdir out/\n"
       "Per device: connect, identity (serial from the ledger), credentials, nvs, write <partition> (compressed,\n"
-      "MD5-verified), verify (storage read back), reset, ledger commit. With --json: one JSON line per device.\n"
-      "A failed device exits with its step's code (3 input, 4 I/O, 5 key, 6 device/link, 7 verification).");
-  cmd->callback([&context, options] { run_provision(context, *options); });
+      "MD5-verified), verify (storage read back), reset, ledger commit. With --json: one JSON line per device\n"
+      "attempt; with several ports (or --events) a JSON Lines event stream ending with a \"summary\" line.\n"
+      "Exit 0 only when every device succeeded; else the code of the run's first failed device\n"
+      "(3 input, 4 I/O, 5 key, 6 device/link, 7 verification).");
+  cmd->callback([&context, options, count] {
+    ProvisionOptions run = *options;
+    if (count->count() != 0 && run.count < 1) throw Error(ErrorKind::Usage, "--count must be 1 or more");
+    if (count->count() == 0) run.count = 0;  // one device per selected port, once the ports are known
+    run_provision(context, std::move(run));
+  });
 }
 
 }  // namespace fwprov::cli

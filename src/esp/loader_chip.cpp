@@ -74,6 +74,15 @@ void Loader::detect_chip() {
     disable_usb_jtag_watchdogs();
 }
 
+std::array<std::uint8_t, 6> Loader::read_mac() {
+  const Target& t = *chip_.target;
+  if (t.efuse_layout == EfuseLayout::Esp32) return esp32::mac_from_efuse(read_reg(esp32::efuse_word_address(1)), read_reg(esp32::efuse_word_address(2)));
+  std::uint32_t word0 = read_reg(t.mac_word0);
+  std::uint32_t word1 = read_reg(t.mac_word1);
+  return {static_cast<std::uint8_t>(word1 >> 8), static_cast<std::uint8_t>(word1), static_cast<std::uint8_t>(word0 >> 24),
+          static_cast<std::uint8_t>(word0 >> 16), static_cast<std::uint8_t>(word0 >> 8), static_cast<std::uint8_t>(word0)};
+}
+
 void Loader::read_chip_facts() {
   const Target& t = *chip_.target;
   if (t.efuse_layout == EfuseLayout::Esp32) {
@@ -85,11 +94,7 @@ void Loader::read_chip_facts() {
     chip_.mac = esp32::mac_from_efuse(chip_.efuse.words[1], chip_.efuse.words[2]);
   } else {
     auto read = [this](std::uint32_t address) { return read_reg(address); };
-    std::uint32_t word0 = read_reg(t.mac_word0);
-    std::uint32_t word1 = read_reg(t.mac_word1);
-    chip_.mac = {static_cast<std::uint8_t>(word1 >> 8), static_cast<std::uint8_t>(word1),
-                 static_cast<std::uint8_t>(word0 >> 24), static_cast<std::uint8_t>(word0 >> 16),
-                 static_cast<std::uint8_t>(word0 >> 8), static_cast<std::uint8_t>(word0)};
+    chip_.mac = read_mac();
     chip_.major_revision = read_field(t.major_revision, read);
     chip_.minor_revision = read_field(t.minor_revision, read);
     unsigned package = read_field(t.package, read);

@@ -15,7 +15,20 @@ class EspLink final : public DeviceLink {
   explicit EspLink(const EspLinkOptions& options) : options_(options) {}
 
   const ChipIdentity& connect() override {
-    if (loader_) return identity_;
+    if (!identity_.mac.empty()) return identity_;
+    try {
+      open_session();
+    } catch (...) {  // a failed connect leaves nothing half-open: a later call starts afresh
+      loader_.reset();
+      transport_.reset();
+      throw;
+    }
+    return identity_;
+  }
+
+ private:
+  // Reset, sync, stub, baud, flash attach; fills identity_.
+  void open_session() {
     esp::LoaderOptions loader_options;
     loader_options.before = options_.before;
     loader_options.connect_attempts = options_.connect_attempts;
@@ -29,14 +42,15 @@ class EspLink final : public DeviceLink {
     std::uint32_t size = id.size.value_or(4u << 20);
     loader_->attach_flash(size);
     const auto& chip = loader_->chip();
+    confirm_mac(chip);
     identity_.chip = chip.name;
     std::transform(identity_.chip.begin(), identity_.chip.end(), identity_.chip.begin(), [](unsigned char c) { return std::tolower(c); });
     identity_.description = chip.description;
     identity_.mac = esp::esp32::format_mac(chip.mac);
     identity_.flash_size = id.size.value_or(0);
-    return identity_;
   }
 
+ public:
   RegionWrite write(const Region& region, const ProgressFn& progress) override {
     esp::WriteOptions options;
     options.compress = true;
@@ -54,6 +68,17 @@ class EspLink final : public DeviceLink {
   std::string describe() const override { return options_.port; }
 
  private:
+  // The ledger keys a device by its MAC, and a loader's register replies carry no checksum: a
+  // byte flipped on a noisy line would give a device another board's identity (seen with
+  // fwprov-sim --corrupt-rate). The MAC's eFuse words are read a second time (two register
+  // reads) and must agree with the first reading.
+  void confirm_mac(const esp::ChipInfo& chip) {
+    auto again = loader_->read_mac();
+    if (again != chip.mac)
+      throw Error(ErrorKind::Device, fmt::format("{}: the MAC read twice differs ({} then {}): a corrupted reply on the link", options_.port,
+                                                 esp::esp32::format_mac(chip.mac), esp::esp32::format_mac(again)));
+  }
+
   EspLinkOptions options_;
   std::unique_ptr<esp::Transport> transport_;
   std::optional<esp::Loader> loader_;

@@ -154,6 +154,7 @@ DeviceReport provision_device(const RunPlan& plan, DeviceLink& link, Ledger& led
     });
     report.serial = allocation->serial;
     report.new_device = allocation->new_device;
+    if (hooks.on_serial) hooks.on_serial(allocation->serial);
     DeviceIdentity identity{allocation->serial, chip.mac, chip.chip};
 
     DeviceCredentials credentials = steps.run("credentials", std::string(credential_mode_name(recipe.credentials.mode)), [&] {

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Many stations on one line (issue 14): a PostgreSQL ledger shared by two `fwprov provision`
-# processes ("stations"), each its own fwprov-sim fixture with its own MAC range.
+# processes ("stations") of 4 ports each, every port its own fwprov-sim with its own MAC range.
 # - 200 devices between them: no serial twice, none skipped, both stations drawing from the
 #   one pool at the same time;
-# - station B killed with -9 while its ledger transaction waits (record_certificate, held by
-#   a lock the test takes): its device stays `incomplete` with no certificate (the half
-#   transaction is gone), station A carries on, and B's next run resumes that device with the
-#   same serial;
+# - station B killed with -9 while a ledger transaction of its waits (record_certificate, held
+#   by a lock the test takes): its interrupted devices stay `incomplete` with no certificate (the
+#   half transactions are gone), station A carries on, and B's next run resumes them with the
+#   same serials;
 # - errors: a password on the command line is refused (exit 2), an unreachable server is one
 #   line with exit 4 and the password of a URL from ledger.url_env is never shown, a missing
 #   libpq is named.
@@ -40,15 +40,17 @@ expect_grep "needs libpq \\(Debian package libpq5\\)" "$WORK/err" "names the mis
 expect_exit 4 "an empty database has no ledger yet" -- "$FWPROV" ledger list --ledger "$PG_URL"
 expect_grep "no ledger in this database" "$WORK/err" "says there is no ledger"
 
-# --- two stations, 100 devices each, one ledger
-start_sim station-a --mac 24:0a:c4:0a:00:01 --next-device-on-disconnect
-sim_a_port=$SIM_PORT
-start_sim station-b --mac 24:0a:c4:0b:00:01 --next-device-on-disconnect
-sim_b_port=$SIM_PORT
-# One provision process per station; its ports in one list (more ports per station: add -p's).
-station_a_ports=(-p "socket://127.0.0.1:$sim_a_port")
-station_b_ports=(-p "socket://127.0.0.1:$sim_b_port")
-# application_name lets the test find each station's server session.
+# --- two stations of 4 ports each, 100 devices per station, one ledger
+# Each port's fwprov-sim hands out the next board (MAC + 1) after each one, from its own range.
+station_a_ports=()
+station_b_ports=()
+for i in 1 2 3 4; do
+  start_sim "station-a$i" --mac "24:0a:c4:0a:0$i:01" --next-device-on-disconnect
+  station_a_ports+=(-p "socket://127.0.0.1:$SIM_PORT")
+  start_sim "station-b$i" --mac "24:0a:c4:0b:0$i:01" --next-device-on-disconnect
+  station_b_ports+=(-p "socket://127.0.0.1:$SIM_PORT")
+done
+# application_name lets the test find each station's server sessions.
 ledger_a="$PG_URL?application_name=station-a"
 ledger_b="$PG_URL?application_name=station-b"
 "$FWPROV" -q --json provision "$line/recipe.toml" "${station_a_ports[@]}" --stub "$STUB_JSON" --count 100 --station A --ledger "$ledger_a" \
@@ -59,12 +61,13 @@ pid_a=$!
 pid_b=$!
 SIM_PIDS+=("$pid_a" "$pid_b")  # stopped at exit if the test dies early
 
-ok_lines() { grep -c '"ok":true' "$1" 2>/dev/null || true; }
+# Devices a station finished: its event stream's successful result lines.
+ok_lines() { grep '"event":"result"' "$1" 2>/dev/null | grep -c '"ok":true' || true; }
 for _ in $(seq 1 600); do [ "$(ok_lines "$WORK/b.jsonl")" -ge 30 ] && break; sleep 0.1; done
 [ "$(ok_lines "$WORK/b.jsonl")" -ge 30 ] && pass || fail "station B did not get to 30 devices: $(tail -3 "$WORK/b.err")"
 
 # Hold every certificate insert (record_certificate's transaction) on a lock this session owns,
-# wait until B is stuck there, kill B.
+# wait until B has a worker stuck there, kill B (its other workers may be anywhere).
 mkfifo "$WORK/holder.sql"
 "$PG_BIN/psql" -X -q -At "$PG_URL" <"$WORK/holder.sql" >"$WORK/holder.out" 2>&1 &
 holder=$!
@@ -76,17 +79,20 @@ psql_run -c "CREATE FUNCTION hold_certificate() RETURNS trigger LANGUAGE plpgsql
 waiting_b=0
 for _ in $(seq 1 300); do
   waiting_b=$(psql_run -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'station-b' AND wait_event_type = 'Lock'")
-  [ "$waiting_b" = 1 ] && break
+  [ "$waiting_b" -ge 1 ] && break
   sleep 0.05
 done
-[ "$waiting_b" = 1 ] && pass || fail "station B never waited in record_certificate"
+[ "$waiting_b" -ge 1 ] && pass || fail "station B never waited in record_certificate"
 kill -9 "$pid_b"
 wait "$pid_b" 2>/dev/null
 b_done=$(ok_lines "$WORK/b.jsonl")
-interrupted=$(psql_run -F ' ' -c "SELECT d.mac, d.serial FROM devices d JOIN attempts a ON a.device_id = d.id WHERE a.station = 'B' AND a.result = 'incomplete'")
-[ "$(echo "$interrupted" | wc -w)" -eq 2 ] && pass || fail "one incomplete attempt of station B: '$interrupted'"
-read -r b_mac b_serial <<<"$interrupted"
-# Let everything waiting go on: A resumes; B's server session finds its client gone and rolls back.
+# B's interrupted devices (one per worker that was inside a device: 1 to 4), "MAC SERIAL" lines.
+psql_run -F ' ' -c "SELECT d.mac, d.serial FROM devices d JOIN attempts a ON a.device_id = d.id WHERE a.station = 'B' AND a.result = 'incomplete' ORDER BY d.serial" \
+  >"$WORK/interrupted.txt"
+interrupted_count=$(wc -l <"$WORK/interrupted.txt")
+[ "$interrupted_count" -ge 1 ] && [ "$interrupted_count" -le 4 ] && pass || fail "1 to 4 incomplete attempts of station B: $(cat "$WORK/interrupted.txt")"
+read -r b_mac b_serial <"$WORK/interrupted.txt"  # the one checked in detail
+# Let everything waiting go on: A resumes; B's server sessions find their client gone and roll back.
 echo "SELECT pg_advisory_unlock(4242);" >&9
 exec 9>&-
 wait "$holder"
@@ -95,20 +101,29 @@ wait "$pid_a"
 status_a=$?
 [ "$status_a" -eq 0 ] && pass || fail "station A exit $status_a: $(tail -3 "$WORK/a.err")"
 [ "$(ok_lines "$WORK/a.jsonl")" -eq 100 ] && pass || fail "station A: $(ok_lines "$WORK/a.jsonl") devices, expected 100"
+[ "$(tail -1 "$WORK/a.jsonl" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["event"], d["totals"]["ok"], d["totals"]["ports"])')" = "summary 100 4" ] &&
+  pass || fail "station A's stream ends with its summary: $(tail -c 300 "$WORK/a.jsonl")"
 
-# The ledger after the kill: B's device incomplete, no certificate, nothing half-written.
-expect_exit 0 "ledger show the interrupted device" -- "$FWPROV" --json ledger show "$b_mac" --ledger "$PG_URL"
+# The ledger after the kill: B's interrupted devices incomplete, no certificate, nothing half-written.
+expect_exit 0 "ledger show an interrupted device" -- "$FWPROV" --json ledger show "$b_mac" --ledger "$PG_URL"
 [ "$(json_field "$WORK/out" 'd["serial"], d["status"], [a["result"] for a in d["attempts"]], d["attempts"][0]["ended"], d["certificates"]')" = \
   "$b_serial incomplete ['incomplete'] None []" ] && pass || fail "interrupted device: $(head -c 400 "$WORK/out")"
-[ "$(psql_run -c "SELECT count(*) FROM certificates c JOIN devices d ON d.id = c.device_id WHERE d.mac = '$b_mac'")" = 0 ] && pass ||
-  fail "a certificate of the killed transaction was committed"
+[ "$(psql_run -c "SELECT count(*) FROM certificates c JOIN devices d ON d.id = c.device_id JOIN attempts a ON a.device_id = d.id
+  WHERE a.station = 'B' AND a.result = 'incomplete'")" = 0 ] && pass || fail "a certificate of a killed transaction was committed"
 
-# --- station B again: resumes the interrupted device (same serial), then the rest of its 100
+# --- station B again: resumes its interrupted devices (same serials), then the rest of its 100
 expect_exit 0 "station B resumes" -- "$FWPROV" -q --json provision "$line/recipe.toml" "${station_b_ports[@]}" --stub "$STUB_JSON" \
   --count $((100 - b_done)) --station B --ledger "$ledger_b"
 cp "$WORK/out" "$WORK/b2.jsonl"
-[ "$(head -1 "$WORK/b2.jsonl" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["mac"], d["serial"], d["new_device"])')" = "$b_mac $b_serial False" ] &&
-  pass || fail "B's first device after the restart is the interrupted one, same serial: $(head -c 300 "$WORK/b2.jsonl")"
+python3 - "$WORK/b2.jsonl" "$WORK/interrupted.txt" <<'PY' && pass || fail "every interrupted device resumed with its serial: $(head -c 300 "$WORK/b2.jsonl")"
+import json, sys
+results = [d for d in map(json.loads, open(sys.argv[1])) if d["event"] == "result" and d["ok"]]
+by_mac = {d["mac"]: d for d in results}
+for line in open(sys.argv[2]):
+    mac, serial = line.split()
+    assert mac in by_mac, (mac, sorted(by_mac)[:4])
+    assert by_mac[mac]["serial"] == serial and by_mac[mac]["new_device"] is False, by_mac[mac]
+PY
 
 # --- the whole line: 200 devices, serials 1..200 once each, both ranges, all ok
 expect_exit 0 "ledger list" -- "$FWPROV" --json ledger list --ledger "$PG_URL"

@@ -108,6 +108,8 @@ class Loader {
   void change_baud(std::uint32_t baud);
 
   std::uint32_t read_reg(std::uint32_t address);
+  // The MAC from its eFuse words, read now (connect() read it once into chip().mac).
+  std::array<std::uint8_t, 6> read_mac();
   void write_reg(std::uint32_t address, std::uint32_t value, std::uint32_t mask = 0xFFFFFFFF, std::uint32_t delay_us = 0);
   // One WRITE_REG with several groups (address, value, mask, delay in µs), in order; esptool
   // appends a mask-0 group to get a delay after a write.

@@ -90,6 +90,7 @@ struct PipelineHooks {
   std::function<void(const std::string& step, const std::string& detail)> on_step;  // a step begins
   std::function<void(const std::string& step, double milliseconds)> on_step_done;
   std::function<ProgressFn(const Region& region)> progress;
+  std::function<void(const std::string& serial)> on_serial;  // the ledger gave the device its serial
   Warnings* warnings = nullptr;
 };
 

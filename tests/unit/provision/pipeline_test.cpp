@@ -16,83 +16,14 @@
 #include "fwprov/provision/station.hpp"
 #include "fwprov/sign/certificates.hpp"
 #include "fwprov/sign/key.hpp"
+#include "line_fixture.hpp"
 
 using namespace fwprov;
 using namespace fwprov::provision;
 namespace fs = std::filesystem;
+using namespace provision_test;
 
 namespace {
-
-class MemoryDevice final : public DeviceLink {
- public:
-  MemoryDevice(std::string mac, Bytes& flash) : flash_(flash) { identity_ = {"esp32", "ESP32-D0WD-V3 (revision v3.0)", std::move(mac), 4u << 20}; }
-  const ChipIdentity& connect() override {
-    ++connects;
-    return identity_;
-  }
-  RegionWrite write(const Region& region, const ProgressFn&) override {
-    if (fail_at_write && writes == *fail_at_write) throw Error(ErrorKind::Device, "no reply to FLASH_DEFL_DATA (link down)");
-    ++writes;
-    std::copy(region.bytes.begin(), region.bytes.end(), flash_.begin() + region.offset);
-    return {true, "md5"};
-  }
-  Bytes read(std::uint32_t offset, std::uint32_t size) override { return Bytes(flash_.begin() + offset, flash_.begin() + offset + size); }
-  void finish() override { ++resets; }
-  std::string describe() const override { return "memory"; }
-
-  ChipIdentity identity_;
-  Bytes& flash_;
-  int connects = 0, writes = 0, resets = 0;
-  std::optional<int> fail_at_write;
-};
-
-class FixedClock final : public Clock {
- public:
-  std::chrono::steady_clock::time_point now() override { return t += std::chrono::milliseconds(1); }
-  std::chrono::steady_clock::time_point t{};
-};
-
-// A station folder of its own per test case (ctest runs the cases in parallel).
-fs::path make_line(const std::string& name) {
-  fs::path dir = fs::path(FWPROV_TEST_TMP_DIR) / ("provision-line-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir / "ca");
-  fs::path golden = FWPROV_GOLDEN_DIR;
-  fs::copy_file(golden / "image/bootloader_sha/image.bin", dir / "bootloader.bin");
-  fs::copy_file(golden / "image/app_esp32/image.bin", dir / "firmware.bin");
-  std::ofstream(dir / "partitions.csv") << "nvs,data,nvs,0x10000,0x6000\notadata,data,ota,0x16000,0x2000\nphy_init,data,phy,0x18000,0x1000\n"
-                                           "ota_0,0,ota_0,0x20000,1500K\nota_1,0,ota_1,,1500K\nstorage,data,nvs,,0x10000\n";
-  std::ofstream(dir / "storage.csv") << "key,type,encoding,value\ncreds,namespace,,\nP11_Cert,file,binary,{device_cert}\n"
-                                        "P11_Key,file,binary,{device_key}\nP11_CSK,file,binary,{csk}\nserial,data,string,{serial}\n";
-  std::string command = "cd '" + dir.string() +
-                        "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca/ca.key.pem -out ca/ca.crt.pem "
-                        "-subj '/CN=Test Factory CA' -days 30 -addext basicConstraints=critical,CA:TRUE 2>/dev/null && cp ca/ca.crt.pem csk.crt.pem";
-  REQUIRE(std::system(command.c_str()) == 0);
-  std::ofstream(dir / "recipe.toml") << R"([device]
-chip = "esp32"
-flash_mode = "dio"
-flash_freq = "40m"
-flash_size = "4MB"
-[partitions]
-table = "partitions.csv"
-[images]
-bootloader = "bootloader.bin"
-otadata = "initial"
-ota_0 = "firmware.bin"
-[identity]
-serial = "ACME-{seq:06}"
-[credentials]
-mode = "issue"
-subject = "CN={serial},O=Acme"
-ca_cert = "ca/ca.crt.pem"
-ca_key = "ca/ca.key.pem"
-[files]
-csk = "csk.crt.pem"
-[storage]
-csv = "storage.csv"
-)";
-  return dir;
-}
 
 const nvs::Item* item(const nvs::DecodedImage& image, const std::string& key) {
   for (const auto& i : image.items)
@@ -220,7 +151,7 @@ TEST_CASE("the station loop waits for a new MAC and hands out serials in order")
   RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
   auto backend = GENERATE(from_range(ledger_test::backends()));
   INFO("ledger back end: " << backend);
-  auto ledger = ledger_test::fresh_ledger(backend);
+  std::string location = ledger_test::fresh_location(backend);  // several connections see one ledger
   Bytes flash(4u << 20, 0xFF);
   FixedClock clock;
   // The fixture: each device still answers twice after it is done before the next is plugged in.
@@ -228,17 +159,24 @@ TEST_CASE("the station loop waits for a new MAC and hands out serials in order")
                                    "24:0a:c4:00:00:02", "24:0a:c4:00:00:02", "24:0a:c4:00:00:03"};
   std::size_t opened = 0;
   int waits = 0;
-  StationHooks station;
-  station.open_link = [&]() -> std::unique_ptr<DeviceLink> { return std::make_unique<MemoryDevice>(answers.at(opened++), flash); };
-  station.wait = [&](std::chrono::milliseconds) { ++waits; };
-  StationResult result = run_station(plan, *ledger, clock, 3, {}, {}, station);
-  REQUIRE(result.devices.size() == 3);
-  CHECK(result.devices[0].serial == "ACME-000001");
-  CHECK(result.devices[1].serial == "ACME-000002");
-  CHECK(result.devices[2].serial == "ACME-000003");
-  CHECK(result.devices[2].identity.mac == "24:0a:c4:00:00:03");
+  StationSetup station;
+  station.ports = {"fixture"};
+  station.count = 3;
+  station.open_link = [&](const std::string&) -> std::unique_ptr<DeviceLink> { return std::make_unique<MemoryDevice>(answers.at(opened++), flash); };
+  station.open_ledger = [&] { return open_ledger(location); };
+  station.wait = [&](std::size_t, std::chrono::milliseconds) { ++waits; };
+  StationResult result = run_station(plan, clock, {}, station, {});
+  REQUIRE(result.ports.size() == 1);
+  const auto& devices = result.ports[0].attempts;
+  REQUIRE(devices.size() == 3);
+  CHECK(devices[0].serial == "ACME-000001");
+  CHECK(devices[1].serial == "ACME-000002");
+  CHECK(devices[2].serial == "ACME-000003");
+  CHECK(devices[2].identity.mac == "24:0a:c4:00:00:03");
   CHECK(waits == 4);
-  CHECK(ledger->list_devices().size() == 3);
+  CHECK(result.ok() == 3);
+  CHECK_FALSE(result.first_failure);
+  CHECK(open_ledger(location)->list_devices().size() == 3);
 }
 
 TEST_CASE("prepare refuses bad plans before any device") {
