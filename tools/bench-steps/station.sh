@@ -79,6 +79,7 @@ PY
 median3() {  # median3 COMMAND...: median wall time of three runs (each on a fresh simulator)
   local a b c
   start "$baud"; a=$(seconds "$@"); start "$baud"; b=$(seconds "$@"); start "$baud"; c=$(seconds "$@")
+  stop  # called as $(median3 ...): a subshell, whose simulator the EXIT trap would not see
   printf '%s\n' "$a" "$b" "$c" | sort -n | sed -n 2p
 }
 run_tool() {  # run_tool TOOL NAME PAIRS...: TOOL is fwprov, fwprov-early (--baud-before-stub) or esptool
