@@ -38,7 +38,10 @@ struct FlashOptions {
   int connect_attempts = 7;
   std::string table;                        // --table FILE (CSV or binary) for NAME=FILE items
   std::string partition_table_offset = "0x8000";
-  bool baud_before_stub = false;  // CHANGE_BAUDRATE in the ROM, then the stub upload at the new rate
+  // CHANGE_BAUDRATE in the ROM, then the stub upload at the new rate: --baud-before-stub
+  // forces it, --baud-after-stub forbids it (esptool's order), neither: the chip table says.
+  bool baud_before_stub = false;
+  bool baud_after_stub = false;
 };
 
 struct WriteArgs {
@@ -144,10 +147,12 @@ class Session {
     }
     if (!build->loads_at(stub_->text_start)) check_stub_load_address(*stub_, build->text_start, target.display_name);
     bool was_running = loader_->personality() == Personality::Stub;
-    // Opt-in: at 115200 the ~6.5 KB stub upload costs ~0.6 s; after a ROM CHANGE_BAUDRATE it
-    // goes at the new rate. Checked on the simulator only: whether every stub keeps the
-    // ROM's UART divider on real chips is not established, so esptool's order is the default.
-    if (options_.baud_before_stub && options_.baud > 115200 && !was_running) {
+    // At 115200 the ~6.5 KB stub upload costs ~0.6 s; after a ROM CHANGE_BAUDRATE it goes at
+    // the new rate. By default only on chips whose stubs keep the ROM's UART divider
+    // (Target::stub_keeps_rom_baud, docs/flash.md "Connect").
+    bool early = options_.baud_before_stub || (!options_.baud_after_stub && target.stub_keeps_rom_baud &&
+                                               !transport_->is_usb_serial_jtag());
+    if (early && options_.baud > 115200 && !was_running) {
       loader_->change_baud(options_.baud);
       early_baud_ = true;
       context_.out.note(fmt::format("Changed baud rate to {} (ROM, before the stub)", options_.baud));
@@ -305,9 +310,8 @@ struct PreparedWrite {
   bool resolved = false;  // the plan does not need the device's partition table
   std::vector<WriteRequest> requests;
   std::vector<PlannedWrite> plan;
-  // Shared: several ports use one result. Declared after `plan`, which the compressions read:
-  // members go in reverse order and a std::async future waits for its task when destroyed.
-  std::vector<std::shared_future<Bytes>> compressing;
+  // Shared: several ports read one stream, each while it is still growing.
+  std::vector<std::shared_ptr<DeflateStream>> compressing;
 };
 
 PreparedWrite prepare_write(Context& context, const FlashOptions& given_options, const WriteArgs& given_args) {
@@ -329,7 +333,7 @@ PreparedWrite prepare_write(Context& context, const FlashOptions& given_options,
   if (prepared.expected && !detect_size(args)) report_patches(context, prepared.plan);
   if (!args.no_compress)
     for (const auto& write : prepared.plan)
-      prepared.compressing.push_back(std::async(std::launch::async, deflate_image, ByteView(write.bytes)).share());
+      prepared.compressing.push_back(std::make_shared<DeflateStream>(write.bytes));
   return prepared;
 }
 
@@ -385,7 +389,7 @@ PortWrite write_port(Context& context, const PreparedWrite& prepared, const Flas
     WriteOptions write_options;
     write_options.compress = !args.no_compress;
     // A chip-specific final image (auto-detected chip, detected size) is compressed by write_flash itself.
-    if (!args.no_compress && i < prepared.compressing.size() && !recompress[i]) write_options.precompressed = &prepared.compressing[i].get();
+    if (!args.no_compress && i < prepared.compressing.size() && !recompress[i]) write_options.stream = prepared.compressing[i].get();
     write_options.verify = !args.no_verify;
     write_options.progress = context.out.progress(fmt::format("Writing {} at 0x{:08X}", write.file.filename().string(), write.offset));
     auto file_started = std::chrono::steady_clock::now();
@@ -719,8 +723,12 @@ void setup_flash(CLI::App& app, Context& context) {
                     "Seconds to wait for a reply before resending (3 tries); longer operations scale it like esptool")
       ->capture_default_str();
   flash->add_option("--connect-attempts", options->connect_attempts, "Reset+sync rounds before giving up")->capture_default_str();
-  flash->add_flag("--baud-before-stub", options->baud_before_stub,
-                  "Change the baud rate in the ROM and upload the stub at -b's rate (faster connect; checked on fwprov-sim only)");
+  auto* before_stub = flash->add_flag("--baud-before-stub", options->baud_before_stub,
+                                      "Change the baud rate in the ROM and upload the stub at -b's rate (the default on chips "
+                                      "whose stubs keep the ROM's UART rate; see docs/flash.md)");
+  flash->add_flag("--baud-after-stub", options->baud_after_stub,
+                  "Upload the stub at 115200 and change the rate afterwards (esptool's order; the default on ESP32, ESP32-S2, ESP32-P4)")
+      ->excludes(before_stub);
   flash->footer(
       "Examples:\n"
       "  fwprov flash -p /dev/ttyUSB0 -b 460800 write --flash_mode dio --flash_freq 40m --flash_size 4MB \\\n"

@@ -41,11 +41,21 @@ std::string hex_md5(const Md5& digest) { return to_hex(digest); }
 
 }  // namespace
 
-void Loader::write_region(std::uint32_t offset, ByteView image, ByteView payload, bool compressed, const ProgressFn& progress) {
+void Loader::write_region(std::uint32_t offset, ByteView image, const RegionPayload& payload, bool compressed,
+                          const ProgressFn& progress) {
   const bool stub = personality_ == Personality::Stub;
   const std::uint32_t block_size = stub ? stub_flash_block_ : kRomFlashBlock;
   const auto size = static_cast<std::uint32_t>(image.size());
-  const auto blocks = static_cast<std::uint32_t>((payload.size() + block_size - 1) / block_size);
+  // A stream still being compressed goes out as it grows, to the stub only. Its BEGIN then
+  // announces zlib's upper bound of blocks: both stubs use num_blocks * block_size only to
+  // tell the inflater whether more input follows (esp-flasher-stub s_init_flash_operation,
+  // the legacy stub's remaining_compressed), END checks the *uncompressed* byte count, and
+  // neither checks the number of DATA blocks; so an overestimate is harmless. A finished
+  // stream, and every ROM write, announces the exact count, as esptool does.
+  const DeflateStream* stream = payload.stream;
+  const bool growing = stream != nullptr && stub && !stream->complete();
+  const std::size_t known_size = stream == nullptr ? payload.bytes.size() : growing ? stream->bound() : stream->total();
+  const auto blocks = static_cast<std::uint32_t>((known_size + block_size - 1) / block_size);
   std::uint32_t size_word = size;
   if (compressed && !stub) size_word = (size + kRomFlashBlock - 1) / kRomFlashBlock * kRomFlashBlock;
   // The ROM erases the whole range during BEGIN; the stub erases as it goes.
@@ -54,26 +64,37 @@ void Loader::write_region(std::uint32_t offset, ByteView image, ByteView payload
           compressed ? op::FlashDeflBegin : op::FlashBegin, begin_payload(size_word, blocks, block_size, offset), 0,
           begin_timeout);
   if (progress) progress(0, size);
-  const double expansion = payload.empty() ? 1.0 : static_cast<double>(size) / static_cast<double>(payload.size());
-  Bytes padded_block;
-  for (std::uint32_t seq = 0; seq < blocks; ++seq) {
-    std::size_t start = static_cast<std::size_t>(seq) * block_size;
-    ByteView block = payload.subspan(start, std::min<std::size_t>(block_size, payload.size() - start));
-    if (!compressed && block.size() < block_size) {  // raw writes pad the last block with 0xFF
-      padded_block.assign(block.begin(), block.end());
-      padded_block.resize(block_size, 0xFF);
-      block = padded_block;
+  Bytes owned_block;
+  std::uint64_t sent = 0;
+  for (std::uint32_t seq = 0;; ++seq) {
+    const std::size_t start = static_cast<std::size_t>(seq) * block_size;
+    ByteView block;
+    if (stream != nullptr) {
+      owned_block = stream->read(start, block_size);
+      if (owned_block.empty()) break;
+      block = owned_block;
+    } else {
+      if (seq >= blocks) break;
+      block = payload.bytes.subspan(start, std::min<std::size_t>(block_size, payload.bytes.size() - start));
+      if (!compressed && block.size() < block_size) {  // raw writes pad the last block with 0xFF
+        owned_block.assign(block.begin(), block.end());
+        owned_block.resize(block_size, 0xFF);
+        block = owned_block;
+      }
     }
+    const double expansion = stream != nullptr ? stream->expansion()
+                             : payload.bytes.empty() ? 1.0
+                                                     : static_cast<double>(size) / static_cast<double>(payload.bytes.size());
     auto written_equivalent = static_cast<std::uint64_t>(static_cast<double>(block.size()) * expansion);
-    command(fmt::format("{} block {}/{} at 0x{:X}", compressed ? "FLASH_DEFL_DATA" : "FLASH_DATA", seq + 1, blocks, offset),
-            compressed ? op::FlashDeflData : op::FlashData, data_block_payload(block, seq), data_checksum(block),
+    std::string what = growing ? fmt::format("FLASH_DEFL_DATA block {} at 0x{:X}", seq + 1, offset)
+                               : fmt::format("{} block {}/{} at 0x{:X}", compressed ? "FLASH_DEFL_DATA" : "FLASH_DATA", seq + 1,
+                                             blocks, offset);
+    command(what, compressed ? op::FlashDeflData : op::FlashData, data_block_payload(block, seq), data_checksum(block),
             scaled(kEraseWritePerMb, written_equivalent));
-    if (progress) {
-      auto done = std::min<std::uint64_t>(size, static_cast<std::uint64_t>(static_cast<double>(start + block.size()) * expansion));
-      progress(seq + 1 == blocks ? size : done, size);
-    }
+    sent += block.size();
+    if (progress && size > 0) progress(std::min<std::uint64_t>(size - 1, static_cast<std::uint64_t>(static_cast<double>(sent) * expansion)), size);
   }
-  if (blocks == 0 && progress) progress(size, size);
+  if (progress) progress(size, size);
   // The stub acknowledges a block before writing it; END(1) answers only after the last
   // write finished (and reports a missing or excess byte count). The ROM acks after writing,
   // and END would make it leave the loader, so it gets none.
@@ -89,14 +110,20 @@ WriteReport Loader::write_flash(std::uint32_t offset, ByteView image, const Writ
   report.offset = offset;
   report.size = static_cast<std::uint32_t>(padded.size());
   report.md5 = md5(padded);
-  Bytes payload;
-  if (!options.compress)
-    payload = padded;
-  else if (options.precompressed)
-    payload = *options.precompressed;
-  else
-    payload = deflate_image(padded);
-  report.payload_size = static_cast<std::uint32_t>(payload.size());
+  RegionPayload payload;
+  Bytes owned;
+  if (!options.compress) {
+    payload.bytes = padded;
+  } else if (options.stream != nullptr) {
+    if (options.stream->input_size() != padded.size())
+      throw Error(ErrorKind::Internal, fmt::format("the compressed stream for 0x{:X} is of another image", offset));
+    payload.stream = options.stream;
+  } else if (options.precompressed) {
+    payload.bytes = *options.precompressed;
+  } else {
+    owned = deflate_image(padded);
+    payload.bytes = owned;
+  }
   constexpr int kRegionAttempts = 2;
   for (int attempt = 1; attempt <= kRegionAttempts; ++attempt) {
     report.region_attempts = attempt;
@@ -109,6 +136,7 @@ WriteReport Loader::write_flash(std::uint32_t offset, ByteView image, const Writ
       link_.flush_input();
       continue;
     }
+    report.payload_size = static_cast<std::uint32_t>(payload.stream != nullptr ? payload.stream->total() : payload.bytes.size());
     if (!options.verify) return report;
     Md5 got = flash_md5(offset, report.size);
     if (got != report.md5) got = flash_md5(offset, report.size);  // a corrupted reply is not a bad write

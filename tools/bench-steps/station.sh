@@ -57,14 +57,29 @@ first = next(i for i, e in enumerate(ops) if e["op"] in ("FLASH_DEFL_BEGIN", "FL
 end = max(i for i, e in enumerate(ops) if e["op"] in ("FLASH_DEFL_END", "FLASH_END", "SPI_FLASH_MD5"))
 rx = ops[end]["rx"] - ops[first - 1]["rx"] if first else ops[end]["rx"]
 busy = sum(e.get("busy", 0) for e in ops[first:end + 1])
-wire = rx / (int(sys.argv[2]) / 10)
-print(f"{max(wire, busy):.3f} (wire {wire:.3f} s for {rx} B, flash {busy:.3f} s)")
+rate = int(sys.argv[2]) / 10
+wire = rx / rate
+# The stubs' limit (two frame buffers: one block written while the next arrives, the one
+# after only once that ack is out): replay the phase with no host latency. A DATA block's
+# flash time runs after its ack, any other request's before its reply.
+t = free = 0.0
+prev = ops[first - 1]["rx"] if first else 0
+for e in ops[first:end + 1]:
+    start = max(t + (e["rx"] - prev) / rate, free)
+    prev = e["rx"]
+    if e["op"].endswith("_DATA"):
+        free = start + e.get("busy", 0)
+    else:
+        start = free = start + e.get("busy", 0)
+    t = start + 14 / rate  # the reply
+print(f"{max(wire, busy):.3f} (wire {wire:.3f} s for {rx} B, flash {busy:.3f} s, two-buffer stub limit {t:.3f} s)")
 PY
 }
 
 median3() {  # median3 COMMAND...: median wall time of three runs (each on a fresh simulator)
   local a b c
   start "$baud"; a=$(seconds "$@"); start "$baud"; b=$(seconds "$@"); start "$baud"; c=$(seconds "$@")
+  stop  # called as $(median3 ...): a subshell, whose simulator the EXIT trap would not see
   printf '%s\n' "$a" "$b" "$c" | sort -n | sed -n 2p
 }
 run_tool() {  # run_tool TOOL NAME PAIRS...: TOOL is fwprov, fwprov-early (--baud-before-stub) or esptool

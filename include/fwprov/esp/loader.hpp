@@ -12,6 +12,7 @@
 #include "fwprov/core/diagnostics.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/digest.hpp"
+#include "fwprov/esp/deflate_stream.hpp"
 #include "fwprov/esp/esp32.hpp"
 #include "fwprov/esp/link.hpp"
 #include "fwprov/esp/protocol.hpp"
@@ -82,6 +83,8 @@ struct WriteOptions {
   bool compress = true;
   // deflate_image() of the 4-byte-padded image, computed ahead (e.g. while connecting).
   const Bytes* precompressed = nullptr;
+  // Or the same stream while it is being produced (the stub gets blocks as they appear).
+  const DeflateStream* stream = nullptr;
   bool verify = true;
   ProgressFn progress;
 };
@@ -155,7 +158,12 @@ class Loader {
   Bytes begin_payload(std::uint32_t size, std::uint32_t blocks, std::uint32_t block_size, std::uint32_t offset) const;
   std::uint32_t spi_command(std::uint8_t spi_opcode, unsigned read_bits, std::optional<std::uint32_t> address = {},
                             unsigned address_bits = 24);
-  void write_region(std::uint32_t offset, ByteView image, ByteView payload, bool compressed, const ProgressFn& progress);
+  // A region's DATA payload: all of it, or a compression still under way.
+  struct RegionPayload {
+    ByteView bytes;
+    const DeflateStream* stream = nullptr;
+  };
+  void write_region(std::uint32_t offset, ByteView image, const RegionPayload& payload, bool compressed, const ProgressFn& progress);
   Bytes read_chunk_stub(std::uint32_t offset, std::uint32_t size);
   Millis scaled(Millis per_megabyte, std::uint64_t bytes) const;
 

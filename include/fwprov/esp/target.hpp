@@ -99,6 +99,12 @@ struct Target {
   std::span<const FreqName> flash_freqs;
   std::array<StubBuild, 2> stubs{};  // by revision, newest last; empty file = none
   unsigned stub_min_revision = 0;    // below this the stub is not used (ESP32-C2 rev 0)
+  // The stubs keep the UART divider the ROM left (no CPU clock boost over a UART link), so a
+  // CHANGE_BAUDRATE sent to the ROM *before* the stub upload still holds when the stub
+  // answers: fwprov then uploads the stub at -b's rate (docs/flash.md "Connect"). False where
+  // esp-flasher-stub >= 1.1.0 boosts the clock on a UART link and reprograms the divider to
+  // the rate the ROM recorded, which a ROM CHANGE_BAUDRATE may not update (not established).
+  bool stub_keeps_rom_baud = true;
 
   std::uint16_t usb_otg_pid = 0;  // VID 0x303A, this PID: USB-OTG CDC (0: none)
   bool usb_serial_jtag = false;   // VID 0x303A PID 0x1001
