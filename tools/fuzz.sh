@@ -71,7 +71,7 @@ args = json.loads((case / "args.json").read_text())
 key = (case / "key.bin").read_bytes()
 picks = {16: 0, 24: 1, 32: 2, 64: 3}
 head = struct.pack("<BBIBB", 1 if args.get("aes_xts") else 0, picks.get(len(key), 128 + len(key)),
-                   args.get("address", 0) & 0xFFFFFFFF, 1, args.get("flash_crypt_conf", 0xF) & 0xF)
+                   (args.get("address") or 0) & 0xFFFFFFFF, 1, (args.get("flash_crypt_conf") or 0xF) & 0xF)
 pathlib.Path(out).write_bytes(head + key + (case / "input.bin").read_bytes()[:4096])
 PY
   done

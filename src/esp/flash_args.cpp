@@ -100,7 +100,7 @@ FlashInputs parse_flasher_args(std::string_view json, const fs::path& json_file)
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for a number too large (1e999)
     throw Error(ErrorKind::Input, SourceLocation(where), std::string("not valid JSON: ") + error.what());
   }
   auto field = [&](const char* name) { return SourceLocation(where, 0, 0, name); };

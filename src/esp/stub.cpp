@@ -18,7 +18,7 @@ StubImage parse_stub_json(std::string_view text, const fs::path& path) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for a number too large (1e999)
     throw Error(ErrorKind::Input, SourceLocation(path.string()), std::string("not valid JSON: ") + error.what());
   }
   auto where = [&](const char* field) { return SourceLocation(path.string(), 0, 0, field); };

@@ -14,6 +14,7 @@
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/provision/placeholders.hpp"
 #include "template_names.hpp"
+#include "toml_text.hpp"
 
 namespace fwprov::provision {
 namespace {
@@ -263,6 +264,7 @@ std::string_view credential_mode_name(CredentialMode mode) {
 Recipe parse_recipe(std::string_view text, const fs::path& path) {
   RecipeReader r(path.string());
   toml::table root;
+  check_toml_text(text, path.string());  // before toml++: text it cannot parse safely
   try {
     root = toml::parse(text, path.string());
   } catch (const toml::parse_error& error) {
