@@ -71,3 +71,7 @@ TEST_CASE("stub JSON in the esptool/esptool-js format") {
   CHECK(parse_stub_json(R"({"text": "AQID", "text_start": 4294967295, "entry": 2})", "g.json").text_start == 0xFFFFFFFFu);
   CHECK_FALSE(stub_search_paths("esp32").empty());
 }
+
+TEST_CASE("stub JSON: a number too large for a double is an Input error") {  // stub_fuzz
+  CHECK(kind_of([] { parse_stub_json(R"({"text": "AQID", "text_start": 1e999, "entry": 2})", "s.json"); }) == ErrorKind::Input);
+}
