@@ -14,16 +14,21 @@ class Scanner {
     if (at("\xEF\xBB\xBF")) i_ = 3;  // a UTF-8 byte order mark, which toml++ skips
     while (i_ < text_.size()) {
       const char c = text_[i_];
-      if (c == '#') {
-        skip_to_line_end();
-      } else if (c == '"' || c == '\'') {
-        string(c);
-      } else if (static_cast<unsigned char>(c) >= 0x80) {
+      if (static_cast<unsigned char>(c) >= 0x80)
         fail("a non-ASCII character outside a quoted string or comment (TOML keys and values are ASCII there; "
              "quote the key or the value)");
-      } else {
-        step();
+      if (c == '#') {
+        skip_to_line_end();
+        continue;
       }
+      if ((c == '"' || c == '\'') && !bare_ && !after_value_) {
+        string(c);
+        bare_ = false;
+        after_value_ = true;  // a quote right after a string is no string start for toml++
+        continue;
+      }
+      structure(c);
+      step();
     }
   }
 
@@ -85,9 +90,70 @@ class Scanner {
     return true;
   }
 
+  // Where toml++ can start a string: at a key or a value, not inside a bare run (a bare key,
+  // number, date) or after a complete value, since toml++ scans a bare value on through quotes
+  // up to whitespace, ']', '}', ',' or '#' (and across one space for a date-time). Anything
+  // not clearly a string start counts as outside a string: stricter only for invalid TOML and
+  // for a quoted dotted-key part written right after the dot's bare part (a."é").
+  void structure(char c) {
+    const bool was_bare = bare_;
+    switch (c) {
+      case ' ': case '\t': case '\r':
+        if (was_bare) after_value_ = true;
+        bare_ = false;
+        return;
+      case '\n':
+        bare_ = after_value_ = false;
+        if (nesting_.empty()) value_ = false;
+        else value_ = nesting_.back() == '[';
+        return;
+      case '=':
+        if (!value_) {  // after the key: the value comes
+          value_ = true;
+          bare_ = after_value_ = false;
+        } else {
+          bare_ = true;
+        }
+        return;
+      case '.':
+        if (!value_) {
+          bare_ = after_value_ = false;  // the next part of a dotted key
+        } else {
+          bare_ = true;
+        }
+        return;
+      case '[':
+      case '{':
+        if (was_bare || after_value_) {
+          bare_ = true;
+        } else if (value_) {
+          nesting_.push_back(c);
+          value_ = c == '[';  // an inline table starts with a key
+        }
+        return;  // else a table header's bracket: still a key
+      case ']':
+      case '}':
+        if (!nesting_.empty() && nesting_.back() == (c == ']' ? '[' : '{')) nesting_.pop_back();
+        bare_ = false;
+        after_value_ = true;
+        return;
+      case ',':
+        bare_ = after_value_ = false;
+        if (nesting_.empty()) bare_ = true;
+        else value_ = nesting_.back() == '[';
+        return;
+      default:
+        bare_ = true;
+    }
+  }
+
   std::string_view text_;
   const std::string& file_;
   std::size_t i_ = 0, line_ = 1, column_ = 1;
+  bool value_ = false;        // expecting a value (else a key)
+  bool bare_ = false;         // inside a bare run
+  bool after_value_ = false;  // a key, value or header part just ended
+  std::string nesting_;       // open '[' arrays and '{' inline tables
 };
 
 }  // namespace

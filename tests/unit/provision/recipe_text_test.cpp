@@ -31,6 +31,11 @@ TEST_CASE("recipe: non-ASCII outside strings is an Input error at its place", "[
   CHECK(value.kind() == ErrorKind::Input);
   CHECK(value.where().line == 6);
   CHECK(value.where().column == 11);
+  // recipe_fuzz again: toml++ scans a bare value on through quotes, so "..." there is no string.
+  Error bare = refusal(kBody + "[identity]\nserial =0\"WS-\xC8\x8F\"\n");
+  CHECK(bare.where().line == 6);
+  CHECK(bare.where().column == 14);
+  CHECK(refusal(kBody + "[ledger]\nstation = 1979-05-27 \"\xC3\xA9\"\n").where().column == 23);  // date-time lookahead
   Error lone = refusal("\xC2\xA7");
   CHECK(lone.where().line == 1);
   CHECK(lone.where().column == 1);
@@ -54,4 +59,15 @@ TEST_CASE("recipe: non-ASCII text in strings, quoted keys and comments is kept",
   REQUIRE(recipe.files.size() == 1);
   CHECK(recipe.files[0].name == "r\xC3\xA9sum\xC3\xA9");
   CHECK(recipe.files[0].file == "a b \xC3\xA9");
+}
+
+TEST_CASE("recipe: strings in inline tables, arrays and dotted keys reach the TOML checks", "[provision][recipe]") {
+  // Each is valid TOML: the error must be the recipe's own (an unknown key), not the refusal.
+  for (const char* line : {"x = { a = \"\xC3\xA9\", b = [\"\xC3\xA9\", '\xC3\xA9'] }\n", "x=\"\xC3\xA9\"\n",
+                           "x = [\n  \"\xC3\xA9\", # c\xC3\xA9\n  '\xC3\xA9',\n]\n", "\"\xC3\xA9\" . \"\xC3\xA9\"=1\n",
+                           "x = 1979-05-27T07:32:00Z # \xC3\xA9\n", "[\"\xC3\xA9\"]\n"}) {
+    INFO(line);
+    Error error = refusal(kBody + "[ledger]\n" + line);
+    CHECK(error.message().find("non-ASCII") == std::string::npos);
+  }
 }
