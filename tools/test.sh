@@ -18,5 +18,5 @@ echo "== test (build-asan/)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir "$root/build-asan" --output-on-failure --parallel "$jobs" --label-exclude no-sanitize
 
-echo "== fuzz (build-fuzz/, libFuzzer + ASan/UBSan): each target over its corpus, then ${FWPROV_FUZZ_SECONDS:-10} s"
-bash "$root/tools/fuzz.sh" "${FWPROV_FUZZ_SECONDS:-10}"
+echo "== fuzz (build-fuzz/, libFuzzer + ASan/UBSan): each target over its corpus, ${FWPROV_FUZZ_BUDGET:-90} s in all"
+bash "$root/tools/fuzz.sh" --budget "${FWPROV_FUZZ_BUDGET:-90}"

@@ -10,31 +10,21 @@
 
 #include "fwprov/core/bytes.hpp"
 #include "fwprov/core/diagnostics.hpp"
+#include "fwprov/esp/flash_args.hpp"
 #include "fwprov/esp/write_plan.hpp"
 #include "fwprov/partitions/table.hpp"
 
 namespace fwprov::cli {
 
-struct FlashItem {
-  std::optional<std::uint32_t> address;  // ADDRESS FILE
-  std::string partition;                 // NAME=FILE
-  std::filesystem::path file;
-};
-
-struct FlashInputs {
-  std::vector<FlashItem> items;
-  // Flash parameters and chip found in an argument file or flasher_args.json ("" = not given).
-  std::string flash_mode, flash_freq, flash_size, chip;
-  bool needs_table() const;
-};
+using esp::FlashInputs;
+using esp::FlashItem;
 
 // Parses ADDRESS FILE pairs and NAME=FILE items; @FILE tokens are replaced by the file's
 // whitespace-separated words (--flash_mode/--flash_freq/--flash_size X inside are taken as
 // options; a relative path is looked up from the current folder, then from the file's folder).
 FlashInputs parse_flash_items(const std::vector<std::string>& tokens, const char* command);
 
-// ESP-IDF's flasher_args.json: flash_files (address -> path relative to the JSON's folder),
-// flash_settings, extra_esptool_args.chip. Input errors name the file and field.
+// ESP-IDF's flasher_args.json, read and parsed (esp::parse_flasher_args).
 FlashInputs load_flasher_args(const std::filesystem::path& json_file);
 
 // A partition table from a file (CSV or binary) or from the 0xC00 bytes read at its offset.

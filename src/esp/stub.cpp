@@ -12,12 +12,13 @@
 namespace fwprov::esp {
 namespace fs = std::filesystem;
 
-StubImage load_stub_json(const fs::path& path) {
-  std::string text = read_text_file(path);
+StubImage load_stub_json(const fs::path& path) { return parse_stub_json(read_text_file(path), path); }
+
+StubImage parse_stub_json(std::string_view text, const fs::path& path) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for a number too large (1e999)
     throw Error(ErrorKind::Input, SourceLocation(path.string()), std::string("not valid JSON: ") + error.what());
   }
   auto where = [&](const char* field) { return SourceLocation(path.string(), 0, 0, field); };
@@ -28,7 +29,10 @@ StubImage load_stub_json(const fs::path& path) {
     }
     if (!doc[field].is_number_unsigned())
       throw Error(ErrorKind::Input, where(field), "must be an unsigned number");
-    return doc[field].get<std::uint32_t>();
+    // get<uint32_t> would silently keep the low 32 bits of a larger number.
+    const auto value = doc[field].get<std::uint64_t>();
+    if (value > 0xFFFFFFFFu) throw Error(ErrorKind::Input, where(field), fmt::format("{:#x} is not a 32-bit address", value));
+    return static_cast<std::uint32_t>(value);
   };
   auto segment = [&](const char* field, bool required) -> Bytes {
     if (!doc.contains(field)) {

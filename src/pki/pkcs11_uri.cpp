@@ -36,6 +36,8 @@ int hex_value(char c) {
 }
 
 std::string uri_decode(std::string_view text, bool in_query, const std::string& origin, const std::string& attribute) {
+  // Errors quote the offending characters, except in the PIN: a message must not show it.
+  const bool secret = attribute == "pin-value";
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
@@ -44,8 +46,8 @@ std::string uri_decode(std::string_view text, bool in_query, const std::string& 
       int high = complete ? hex_value(text[i + 1]) : -1;
       int low = complete ? hex_value(text[i + 2]) : -1;
       if (high < 0 || low < 0)
-        uri_fail(origin, attribute, "bad %-escape '" + std::string(text.substr(i, 3)) + "' in attribute " + attribute +
-                                        " (write %XX with two hex digits)");
+        uri_fail(origin, attribute, "bad %-escape " + (secret ? std::string() : "'" + std::string(text.substr(i, 3)) + "' ") +
+                                        "in attribute " + attribute + " (write %XX with two hex digits)");
       out += static_cast<char>(high * 16 + low);
       i += 2;
       continue;
@@ -53,7 +55,8 @@ std::string uri_decode(std::string_view text, bool in_query, const std::string& 
     if (std::isspace(c) || std::iscntrl(c))
       uri_fail(origin, attribute, "raw whitespace or control character in attribute " + attribute + " (write a space as %20)");
     if (!allowed_raw(c, in_query))
-      uri_fail(origin, attribute, std::string("character '") + static_cast<char>(c) + "' must be %-encoded in attribute " + attribute);
+      uri_fail(origin, attribute, (secret ? std::string("a character") : std::string("character '") + static_cast<char>(c) + "'") +
+                                      " must be %-encoded in attribute " + attribute);
     out += static_cast<char>(c);
   }
   return out;

@@ -106,14 +106,22 @@ PrivateKey open_private_key(const std::string& path_or_uri, const KeySource& sou
 }
 
 HsmConfig read_hsm_config(const std::filesystem::path& path) {
-  const std::string origin = path.string();
   std::string text = read_text_file(path);
+  // The file may hold the PIN (credentials): wiped on every way out, errors included.
+  struct Wipe {
+    std::string& text;
+    ~Wipe() { wipe(text); }
+  } wipe_text{text};
+  return parse_hsm_config(text, path.string());
+}
+
+HsmConfig parse_hsm_config(std::string_view text, const std::string& origin) {
   HsmConfig config;
   bool in_section = false, seen_section = false, have_lib = false, have_slot = false, have_label = false;
   std::size_t line_number = 0, start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
-    std::string line = ini_trim(std::string_view(text).substr(start, end == std::string::npos ? std::string::npos : end - start));
+    std::string line = ini_trim(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
     start = end == std::string::npos ? text.size() + 1 : end + 1;
     ++line_number;
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
@@ -149,7 +157,6 @@ HsmConfig read_hsm_config(const std::filesystem::path& path) {
       throw Error(ErrorKind::Input, where, "unknown setting '" + name + "' (pkcs11_lib, slot, label, label_pubkey, credentials)");
     }
   }
-  wipe(text);
   if (!seen_section) throw Error(ErrorKind::Input, SourceLocation{origin}, "no [hsm_config] section");
   for (auto [present, name] : {std::pair{have_lib, "pkcs11_lib"}, std::pair{have_slot, "slot"}, std::pair{have_label, "label"}})
     if (!present) throw Error(ErrorKind::Input, SourceLocation{origin, 0, 0, name}, std::string("[hsm_config] lacks ") + name);

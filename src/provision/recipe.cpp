@@ -15,6 +15,7 @@
 #include "fwprov/provision/ledger_open.hpp"
 #include "fwprov/provision/placeholders.hpp"
 #include "template_names.hpp"
+#include "toml_text.hpp"
 
 namespace fwprov::provision {
 namespace {
@@ -275,6 +276,7 @@ std::string_view credential_mode_name(CredentialMode mode) {
 Recipe parse_recipe(std::string_view text, const fs::path& path) {
   RecipeReader r(path.string());
   toml::table root;
+  check_toml_text(text, path.string());  // before toml++: text it cannot parse safely
   try {
     root = toml::parse(text, path.string());
   } catch (const toml::parse_error& error) {

@@ -122,13 +122,21 @@ SignatureCheck check_signature_tlv(const Tlv& tlv, ByteView partition, const EVP
     if (crc32(body.first(kBlockCrc)) != load_u32le(body.data() + kBlockCrc)) return fail("RSA block CRC mismatch");
     if (!std::equal(body.begin() + 4, body.begin() + 36, sign::digest_bytes(hash, covered).begin())) return fail("RSA block digest does not match the signed data");
     const ByteView key_part = body.subspan(kRsaKeyPart, kRsaKeyPartSize);
-    carried = sign::rsa_public_key_from_parts(reversed(key_part.first(kRsaBytes)), load_u32le(key_part.data() + kRsaBytes));
+    try {
+      carried = sign::rsa_public_key_from_parts(reversed(key_part.first(kRsaBytes)), load_u32le(key_part.data() + kRsaBytes));
+    } catch (const Error& error) {  // the partition's bytes, not our key: a finding, not a failure
+      return fail("carries an invalid RSA public key: " + error.message());
+    }
     signature = reversed(body.subspan(kRsaSignature, kRsaBytes));
   } else {
     const EcdsaLayout layout = ecdsa_layout(check.scheme);
     if (body.size() != 1 + 4 * layout.coordinate) return fail(fmt::format("ECDSA body of {} bytes (expected {})", body.size(), 1 + 4 * layout.coordinate));
     const std::size_t c = layout.coordinate;
-    carried = sign::ec_public_key_from_point(layout.curve, reversed(body.subspan(1, c)), reversed(body.subspan(1 + c, c)));
+    try {
+      carried = sign::ec_public_key_from_point(layout.curve, reversed(body.subspan(1, c)), reversed(body.subspan(1 + c, c)));
+    } catch (const Error& error) {
+      return fail("carries an invalid ECDSA public key: " + error.message());
+    }
     signature = reversed(body.subspan(1 + 2 * c, c));
     append(signature, reversed(body.subspan(1 + 3 * c, c)));
     if (check.scheme == SigningScheme::Ecdsa384) hash = sign::HashAlgorithm::Sha384;

@@ -22,8 +22,10 @@ struct StubImage {
   std::filesystem::path source;
 };
 
-// Throws Input errors naming the file and the field.
+// Throws Input errors naming the file and the field (an address that does not fit 32 bits
+// is one). parse_stub_json is the parsing of the file's text, `path` naming it.
 StubImage load_stub_json(const std::filesystem::path& path);
+StubImage parse_stub_json(std::string_view text, const std::filesystem::path& path);
 
 // Folders of stubs named <chip>.json, in the order they are consulted after --stub-dir: the
 // package's own, relative to the running binary (<bin>/../share/fwprov/stubs), then

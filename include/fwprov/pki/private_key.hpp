@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "fwprov/core/bytes.hpp"
 #include "fwprov/core/diagnostics.hpp"
@@ -75,6 +76,8 @@ struct HsmConfig {
   std::optional<std::string> pin;           // credentials
 };
 HsmConfig read_hsm_config(const std::filesystem::path& path);
+// The file's text, parsed; `origin` names it in errors. The caller wipes `text` (credentials).
+HsmConfig parse_hsm_config(std::string_view text, const std::string& origin);
 PrivateKey open_hsm_config_key(const std::filesystem::path& path, const KeySource& source);
 
 // The public key a `pkcs11:` URI names: a public-key object, else a certificate object

@@ -35,7 +35,8 @@ struct SignatureCheck {
 };
 // Checks a signature TLV's structure and signature against `partition` (the bytes at
 // [signed_offset, signed_offset + signed_length) are what it covers), with the public key it
-// carries. Pass `expected_key` to also require that key.
+// carries. Pass `expected_key` to also require that key. Whatever the TLV holds (an invalid
+// public key included), the answer is a SignatureCheck, never an exception.
 SignatureCheck check_signature_tlv(const Tlv& tlv, ByteView partition, const EVP_PKEY* expected_key = nullptr);
 
 }  // namespace fwprov::secure_cert

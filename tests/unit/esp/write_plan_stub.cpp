@@ -64,5 +64,14 @@ TEST_CASE("stub JSON in the esptool/esptool-js format") {
   CHECK(kind_of([&] { load_stub_json(write_text(dir / "c.json", R"({"text": "!!", "text_start": 1, "entry": 2})")); }) == ErrorKind::Input);
   CHECK(kind_of([&] { load_stub_json(write_text(dir / "d.json", R"({"text": "AQID", "text_start": 1, "entry": 2, "data": "AQ=="})")); }) ==
         ErrorKind::Input);  // data without data_start
+  // An address past 32 bits is refused, not cut to its low 32 bits (0x140080000 would load at 0x40080000).
+  CHECK(kind_of([&] { parse_stub_json(R"({"text": "AQID", "text_start": 5369233408, "entry": 2})", "e.json"); }) == ErrorKind::Input);
+  CHECK(kind_of([&] { parse_stub_json(R"({"text": "AQID", "text_start": 1, "entry": 18446744073709551615})", "f.json"); }) ==
+        ErrorKind::Input);
+  CHECK(parse_stub_json(R"({"text": "AQID", "text_start": 4294967295, "entry": 2})", "g.json").text_start == 0xFFFFFFFFu);
   CHECK_FALSE(stub_search_paths("esp32").empty());
+}
+
+TEST_CASE("stub JSON: a number too large for a double is an Input error") {  // stub_fuzz
+  CHECK(kind_of([] { parse_stub_json(R"({"text": "AQID", "text_start": 1e999, "entry": 2})", "s.json"); }) == ErrorKind::Input);
 }

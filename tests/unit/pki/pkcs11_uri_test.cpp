@@ -82,6 +82,13 @@ TEST_CASE("pkcs11 URI: errors and printed URIs never show the PIN") {
   CHECK(redact_pkcs11_uri("pkcs11:object=a") == "pkcs11:object=a");
   Pkcs11Uri uri = parse_pkcs11_uri("pkcs11:object=a?pin-value=s3cret");
   CHECK(format_pkcs11_uri(uri).find("s3cret") == std::string::npos);
+  // A malformed PIN is named, not quoted (the messages quote other attributes' characters).
+  const std::string bad_escape = uri_error("pkcs11:object=a?pin-value=s3%Gcret");
+  CHECK_THAT(bad_escape, Catch::Contains("bad %-escape in attribute pin-value"));
+  CHECK(bad_escape.find("%Gc") == std::string::npos);
+  const std::string bad_char = uri_error("pkcs11:object=a?pin-value=s3\"cret");
+  CHECK_THAT(bad_char, Catch::Contains("a character must be %-encoded in attribute pin-value"));
+  CHECK(bad_char.find('"') == std::string::npos);
 }
 
 TEST_CASE("pkcs11 URI: formatting round-trips through the parser") {

@@ -58,6 +58,24 @@ TEST_CASE("parse output equals the reference tool's files for every plain case",
   CHECK(checked >= 40);
 }
 
+// secure_cert_fuzz found it: a public key that is not a curve point threw a Crypto error out of
+// the checker instead of being reported as the problem.
+TEST_CASE("a signature TLV carrying an invalid public key is reported, not thrown", "[secure_cert][golden]") {
+  const Bytes signed_file = case_file("secure_sign_ecdsa256", "expected_signed.bin");
+  std::size_t checked = 0;
+  for (const auto& entry : read_partition(signed_file, "signed").tlvs) {
+    if (entry.tlv.type != tlv_type::kSignatureBlock) continue;
+    Tlv bad = entry.tlv;
+    bad.data[kSignatureHeaderSize + 1] ^= 0x01;  // X's lowest byte: the point leaves the curve
+    SignatureCheck check;
+    REQUIRE_NOTHROW(check = check_signature_tlv(bad, signed_file));
+    CHECK_FALSE(check.valid);
+    CHECK(check.problem.find("invalid ECDSA public key") != std::string::npos);
+    ++checked;
+  }
+  CHECK(checked == 1);
+}
+
 TEST_CASE("signature TLVs made by the reference tool verify with our checker", "[secure_cert][golden]") {
   for (auto [name, key_file] : {std::pair{"secure_sign_ecdsa256", "sign_ec.key"}, {"secure_sign_rsa3072", "sign_rsa3072.key"}}) {
     INFO(name);
