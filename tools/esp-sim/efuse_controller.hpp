@@ -1,7 +1,10 @@
 #pragma once
 // The simulated chip's eFuse controller: fwprov_efuse's controller model (the register window
 // and what program/read commands do to it) behind READ_REG/WRITE_REG, persisted as an
-// espefuse virtual eFuse file so tests can load a state and compare the result.
+// espefuse virtual eFuse file so tests can load a state and compare the result. Which chips
+// have a controller, and where its registers are, comes from fwprov_efuse's chip tables: the
+// ESP32's per-block program registers and the C3/S3/C6's shared PGM_DATA/CHECK_VALUE window
+// with PGM_CMD/READ_CMD (block number in the command) are both the model's, not the sim's.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -15,6 +18,10 @@ class SimEfuse {
   // `file`: loaded when it exists and is not empty (a blank chip otherwise); rewritten after
   // every register write that reaches the controller.
   SimEfuse(const std::string& chip, std::filesystem::path file);
+
+  // The chips whose eFuse controller can be simulated (those with an eFuse chip table).
+  static bool simulates(const std::string& chip);
+  static std::string simulated_chips();  // "esp32, esp32c3, ..." for messages
 
   bool owns(std::uint32_t address) const { return model_.owns(address); }
   std::uint32_t read(std::uint32_t address) const { return model_.read(address); }
