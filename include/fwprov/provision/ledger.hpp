@@ -58,6 +58,7 @@ struct AttemptResult {
   std::string error;
   nlohmann::json regions = nlohmann::json::array();  // [{partition, offset, size, sha256, md5_verified}]
   nlohmann::json durations = nlohmann::json::object();  // step -> milliseconds
+  nlohmann::json security = nullptr;  // [security]: key SHA-256 (never the key), blocks, digest
 };
 
 struct CertificateRow {
@@ -75,6 +76,7 @@ struct AttemptRow {
   std::string result;  // incomplete | ok | failed
   std::string failed_step, error;
   nlohmann::json regions, durations;
+  nlohmann::json security;  // null when the attempt had no [security]
 };
 
 struct DeviceRow {

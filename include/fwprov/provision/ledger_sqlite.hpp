@@ -8,7 +8,7 @@
 
 namespace fwprov::provision {
 
-inline constexpr int kLedgerSchemaVersion = 1;
+inline constexpr int kLedgerSchemaVersion = 2;
 
 struct SqliteLedgerOptions {
   bool create = true;  // false: an Io error when the file does not exist (ledger list/show/export)

@@ -18,6 +18,7 @@
 #include "fwprov/partitions/table.hpp"
 #include "fwprov/provision/credentials.hpp"
 #include "fwprov/provision/recipe.hpp"
+#include "fwprov/provision/security.hpp"
 
 namespace fwprov::provision {
 
@@ -31,6 +32,7 @@ struct Region {
   // deflate of `bytes`, made once per run in the background (it overlaps the first connect);
   // not valid(): compressed when written.
   std::shared_future<Bytes> compressed;
+  bool encrypt = false;       // [security] flash encryption: encrypted per device before it is written
 };
 
 struct ValuesTable {
@@ -52,6 +54,7 @@ struct RunPlan {
   image::FlashParams flash_params;
   std::optional<std::uint32_t> flash_size;    // the recipe's, when not "keep"
   std::optional<esp::StubImage> stub;
+  SecurityPlan security;                      // [security]: chip table, key block, secure boot digest
 };
 
 struct PrepareOptions {
