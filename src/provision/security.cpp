@@ -107,18 +107,15 @@ void encrypt_regions(std::vector<Region>& regions, const SecurityPlan& plan, con
   }
 }
 
-void stage_security(const SecurityPlan& plan, SecurityMode mode, efuse::Efuses& fuses, const DeviceFlashKey* key,
-                    std::vector<std::string>& notes) {
+namespace {
+
+void stage_flash_encryption(const SecurityPlan& plan, SecurityMode mode, efuse::Efuses& fuses, const DeviceFlashKey& key,
+                            std::vector<std::string>& notes) {
   const efuse::SecurityFuses& chip = plan.chip->security;
-  if (plan.secure_boot_digest) {
-    efuse::KeyRequest digest{plan.digest_block, *plan.secure_boot_digest, chip.digest_purpose, plan.secure_boot_key};
-    efuse::stage_burn_key_digest(fuses, {digest}, efuse::KeyProtection{true, false}, notes);
-  }
-  if (!plan.flash_encryption) return;
   if (fuses.value(chip.crypt_counter) != 0)
     throw Error(ErrorKind::Input, fmt::format("{} is already burned ({}): flash encryption was enabled on this chip before", chip.crypt_counter,
                                               fuses.value(chip.crypt_counter)));
-  efuse::KeyRequest request{plan.key_block, key->key.bytes(), chip.key_purpose, "the device's flash encryption key"};
+  efuse::KeyRequest request{plan.key_block, key.key.bytes(), chip.key_purpose, "the device's flash encryption key"};
   efuse::stage_burn_key(fuses, {std::move(request)}, efuse::KeyProtection{true, true}, notes);
   std::vector<std::pair<std::string, std::string>> fields;
   for (const auto& [name, value] : chip.config) fields.emplace_back(name, fmt::format("0x{:X}", value));
@@ -126,6 +123,18 @@ void stage_security(const SecurityPlan& plan, SecurityMode mode, efuse::Efuses& 
   if (mode == SecurityMode::Release)
     for (const auto& name : chip.release_fields) fields.emplace_back(name, "1");
   efuse::stage_burn_efuse(fuses, fields, notes);
+}
+
+}  // namespace
+
+void stage_security(const SecurityPlan& plan, SecurityMode mode, efuse::Efuses& fuses, const DeviceFlashKey* key,
+                    std::vector<std::string>& notes) {
+  // Flash encryption first: "already enabled on this chip" says more than a busy digest block.
+  if (plan.flash_encryption) stage_flash_encryption(plan, mode, fuses, *key, notes);
+  if (plan.secure_boot_digest) {
+    efuse::KeyRequest digest{plan.digest_block, *plan.secure_boot_digest, plan.chip->security.digest_purpose, plan.secure_boot_key};
+    efuse::stage_burn_key_digest(fuses, {digest}, efuse::KeyProtection{true, false}, notes);
+  }
 }
 
 nlohmann::json security_record(const SecurityPlan& plan, SecurityMode mode, const DeviceFlashKey* key,

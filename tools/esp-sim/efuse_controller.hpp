@@ -5,9 +5,14 @@
 // have a controller, and where its registers are, comes from fwprov_efuse's chip tables: the
 // ESP32's per-block program registers and the C3/S3/C6's shared PGM_DATA/CHECK_VALUE window
 // with PGM_CMD/READ_CMD (block number in the command) are both the model's, not the sim's.
+//
+// Like a chip, it also remembers what the fuses physically hold, read-protected blocks
+// included (the read registers show those as zeros): FILE.fuses, one line per block, "NAME
+// HEX" with the block's bytes in register order. Only tests look at it (a host never can).
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fwprov/efuse/controller_model.hpp"
 
@@ -29,10 +34,15 @@ class SimEfuse {
   void write(std::uint32_t address, std::uint32_t value, std::uint32_t mask);
 
  private:
+  using Programmed = std::vector<std::pair<int, std::vector<std::uint32_t>>>;  // block index, data words
+  Programmed about_to_program(std::uint32_t offset, std::uint32_t command) const;
+  void remember_fuses(const Programmed& programmed);
+  bool block_write_protected(const efuse::BlockDef& block) const;
   void save() const;
 
   efuse::ControllerModel model_;
   std::filesystem::path file_;
+  std::vector<std::vector<std::uint32_t>> fuses_;  // per block: what the fuses hold
 };
 
 }  // namespace fwprov::sim
