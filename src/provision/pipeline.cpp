@@ -10,6 +10,7 @@
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/efuse/efuses.hpp"
 #include "fwprov/nvs/reader.hpp"
+#include "fwprov/provision/secure_cert_partition.hpp"
 #include "fwprov/provision/storage.hpp"
 
 namespace fwprov::provision {
@@ -101,12 +102,18 @@ std::string normalize_mac(const std::string& text) {
 
 std::vector<Region> device_regions(const RunPlan& plan, const DeviceIdentity& identity, const DeviceCredentials& credentials, Warnings* warnings) {
   std::vector<Region> regions = plan.common;
+  if (plan.secure_cert) {
+    Region region = secure_cert_region(plan, identity, credentials);
+    check_region(region, regions, plan.recipe.secure_cert.where);
+    regions.push_back(std::move(region));
+    std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.offset < b.offset; });
+  }
   if (plan.storage_slot) {
     Region storage = *plan.storage_slot;
     storage.bytes = build_storage_image(plan, identity, credentials, warnings);
     storage.sha256 = sha256(storage.bytes);
     storage.source = "generated (" + plan.recipe.storage.csv.string() + ")";
-    check_region(storage, plan.common, SourceLocation(plan.recipe.file.string(), 0, 0, "storage.partition"));
+    check_region(storage, regions, SourceLocation(plan.recipe.file.string(), 0, 0, "storage.partition"));
     regions.push_back(std::move(storage));
     std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.offset < b.offset; });
   }

@@ -13,6 +13,7 @@
 #include "fwprov/partitions/otadata.hpp"
 #include "fwprov/pki/convert.hpp"
 #include "fwprov/provision/placeholders.hpp"
+#include "fwprov/provision/secure_cert_partition.hpp"
 #include "fwprov/provision/storage.hpp"
 #include "template_names.hpp"
 
@@ -203,6 +204,7 @@ RunPlan prepare_run(Recipe recipe, const PrepareOptions& options) {
   }
 
   plan.security = prepare_security(r);
+  prepare_secure_cert(plan, regions);
   if (plan.security.flash_encryption)
     for (auto& region : regions) region.encrypt = must_encrypt(region.target, plan.table);
 

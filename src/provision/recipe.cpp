@@ -280,6 +280,19 @@ void read_security(const RecipeReader& r, const toml::table& t, SecuritySection&
     r.fail(*t.get("secure_boot_digest_block"), "security.secure_boot_digest_block", "only used with secure_boot_key");
 }
 
+void read_secure_cert(const RecipeReader& r, const toml::table& t, SecureCertSection& s, const CredentialsSection& credentials) {
+  r.only_keys(t, "secure_cert", {"partition", "ca_cert", "csv"});
+  s.present = true;
+  s.where = r.at(t, "secure_cert");
+  if (auto v = r.text(t, "secure_cert", "partition")) s.partition = *v;
+  if (auto v = r.text(t, "secure_cert", "ca_cert")) s.ca_cert = *v;
+  if (auto v = r.text(t, "secure_cert", "csv")) s.csv = *v;
+  if (credentials.mode == CredentialMode::None)
+    r.fail(t, "secure_cert", "needs the device's certificate and key: [credentials] mode = \"issue\" or \"files\"");
+  if (!s.ca_cert && credentials.mode != CredentialMode::Issue)
+    r.fail(t, "secure_cert.ca_cert", "missing (with mode \"files\" there is no factory CA certificate to use)");
+}
+
 void read_ledger(const RecipeReader& r, const toml::table& t, LedgerSection& l) {
   r.only_keys(t, "ledger", {"path", "station", "operator"});
   if (auto v = r.text(t, "ledger", "path")) l.path = *v;
@@ -311,7 +324,7 @@ Recipe parse_recipe(std::string_view text, const fs::path& path) {
   recipe.file = path;
   recipe.dir = path.parent_path();
   recipe.sha256 = sha256(ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
-  r.only_keys(root, "", {"device", "partitions", "images", "identity", "credentials", "files", "storage", "security", "ledger"});
+  r.only_keys(root, "", {"device", "partitions", "images", "identity", "credentials", "files", "storage", "security", "secure_cert", "ledger"});
   if (auto* t = r.section(root, "device")) read_device(r, *t, recipe.device);
   auto* partitions = r.section(root, "partitions");
   if (!partitions) throw Error(ErrorKind::Input, SourceLocation(path.string(), 0, 0, "partitions"), "missing [partitions] (table = \"partitions.csv\")");
@@ -324,9 +337,10 @@ Recipe parse_recipe(std::string_view text, const fs::path& path) {
   if (auto* t = r.section(root, "storage")) read_storage(r, *t, recipe.storage);
   recipe.partitions.bootloader_offset = esp::target_by_name(recipe.device.chip)->bootloader_offset;
   if (auto* t = r.section(root, "security")) read_security(r, *t, recipe.security, recipe.device.chip);
+  if (auto* t = r.section(root, "secure_cert")) read_secure_cert(r, *t, recipe.secure_cert, recipe.credentials);
   if (auto* t = r.section(root, "ledger")) read_ledger(r, *t, recipe.ledger);
   if (recipe.ledger.path.empty()) recipe.ledger.path = "fwprov-ledger.db";
-  if (recipe.images.empty() && !recipe.storage.present)
+  if (recipe.images.empty() && !recipe.storage.present && !recipe.secure_cert.present)
     throw Error(ErrorKind::Input, SourceLocation(path.string(), 0, 0, "images"), "nothing to flash: no [images] and no [storage]");
   return recipe;
 }

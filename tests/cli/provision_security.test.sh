@@ -156,4 +156,27 @@ expect_grep "security.key_block.*BLOCK_KEY9" "$WORK/err" "names the block"
 sed -e 's/esp32c3/esp32h2/' "$line/good.toml" >"$line/recipe.toml"
 expect_exit 3 "[security] on a chip without an eFuse table" -- "$FWPROV" provision "$line/recipe.toml" --dry-run --mac 60:55:f9:00:00:09 --outdir "$WORK/dry4"
 expect_grep "burns eFuses of esp32, esp32c3" "$WORK/err" "names the chips it can burn"
+
+# [secure_cert]: the device's esp_secure_cert partition from its issued certificate and key and
+# the factory CA (checked with --dry-run: the partition file parses back to them).
+mkdir -p "$line/ca"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$line/ca/ca.key.pem" -out "$line/ca/ca.crt.pem" \
+  -subj "/CN=Test Factory CA" -days 30 -addext basicConstraints=critical,CA:TRUE 2>/dev/null
+printf 'nvs,data,nvs,0x9000,0x6000\notadata,data,ota,0xf000,0x2000\nesp_secure_cert,0x3F,0,0x11000,0x2000,encrypted\nota_0,app,ota_0,0x20000,0x100000\nstorage,data,nvs,,0x10000\n' >"$line/partitions-sc.csv"
+printf 'tlv_type,tlv_subtype,data_value,data_type,priv_key_type,algorithm,key_size,efuse_id,efuse_key\n51,0,factory-line-3,string,,,,,\n' >"$line/extra.csv"
+sed -e 's/partitions.csv/partitions-sc.csv/' -e 's/^\[ledger\]/[credentials]\nmode = "issue"\nca_cert = "ca\/ca.crt.pem"\nca_key = "ca\/ca.key.pem"\n\n[secure_cert]\ncsv = "extra.csv"\n\n[ledger]/' \
+  "$line/good.toml" >"$line/sc.toml"
+expect_exit 0 "dry run with [secure_cert]" -- "$FWPROV" provision "$line/sc.toml" --dry-run --mac 60:55:f9:00:00:0a --outdir "$WORK/sc"
+[ "$(stat -c %a "$WORK/sc/esp_secure_cert.bin" 2>/dev/null)" = 600 ] && pass || fail "esp_secure_cert.bin (it holds the private key) is 0600"
+expect_exit 0 "the partition parses" -- "$FWPROV" secure-cert parse "$WORK/sc/esp_secure_cert.bin" --outdir "$WORK/sc-parsed"
+find "$WORK/sc-parsed" -type f >"$WORK/sc-files"
+openssl x509 -in "$line/ca/ca.crt.pem" -outform der -out "$WORK/ca.der"
+found_ca=no
+while read -r f; do cmp -s "$f" "$WORK/ca.der" && found_ca=yes; done <"$WORK/sc-files"
+[ "$found_ca" = yes ] && pass || fail "the CA certificate (DER) is in the partition: $(cat "$WORK/sc-files")"
+grep -rq "factory-line-3" "$WORK/sc-parsed" && pass || fail "the CSV's extra TLV is in the partition"
+# A CSV row that repeats a TLV the device entries give (the device certificate, type 1).
+printf 'tlv_type,tlv_subtype,data_value,data_type,priv_key_type,algorithm,key_size,efuse_id,efuse_key\n1,0,cert.pem,file,,,,,\n' >"$line/extra.csv"
+expect_exit 3 "a CSV TLV that duplicates the device certificate" -- "$FWPROV" provision "$line/sc.toml" --dry-run --mac 60:55:f9:00:00:0a --outdir "$WORK/sc2"
+expect_grep "extra.csv" "$WORK/err" "names the CSV"
 finish

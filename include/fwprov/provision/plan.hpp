@@ -19,6 +19,7 @@
 #include "fwprov/provision/credentials.hpp"
 #include "fwprov/provision/recipe.hpp"
 #include "fwprov/provision/security.hpp"
+#include "fwprov/secure_cert/entries.hpp"
 
 namespace fwprov::provision {
 
@@ -42,6 +43,14 @@ struct ValuesTable {
   std::vector<std::size_t> lines;
 };
 
+// [secure_cert] settled once: where the partition goes, the CA certificate, the CSV's TLVs.
+struct SecureCertPlan {
+  Region slot;                                 // offset and capacity of the per-device partition
+  Bytes ca_der;
+  std::vector<secure_cert::EntrySpec> extra;   // the CSV's rows, duplicates already refused
+  std::filesystem::path csv_folder;
+};
+
 struct RunPlan {
   Recipe recipe;
   partitions::PartitionTable table;
@@ -55,6 +64,7 @@ struct RunPlan {
   std::optional<std::uint32_t> flash_size;    // the recipe's, when not "keep"
   std::optional<esp::StubImage> stub;
   SecurityPlan security;                      // [security]: chip table, key block, secure boot digest
+  std::optional<SecureCertPlan> secure_cert;  // [secure_cert]
 };
 
 struct PrepareOptions {

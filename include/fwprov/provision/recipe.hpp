@@ -90,6 +90,16 @@ struct StorageSection {
   RecipeLocation where;
 };
 
+// [secure_cert]: the device's esp_secure_cert partition (CA cert, device cert, private key,
+// extra TLVs from a CSV), built per device (docs/provision.md "[secure_cert]").
+struct SecureCertSection {
+  bool present = false;
+  std::string partition = "esp_secure_cert";
+  std::optional<std::filesystem::path> ca_cert;  // default: the factory CA's certificate (mode issue)
+  std::optional<std::filesystem::path> csv;      // more TLVs, configure_esp_secure_cert's CSV
+  RecipeLocation where;
+};
+
 enum class FlashEncryption { None, PerDevice };
 enum class SecurityMode { Release, Development };
 
@@ -124,6 +134,7 @@ struct Recipe {
   std::vector<CommonFile> files;
   StorageSection storage;
   SecuritySection security;
+  SecureCertSection secure_cert;
   LedgerSection ledger;
 };
 
