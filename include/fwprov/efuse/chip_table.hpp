@@ -129,8 +129,6 @@ struct ChipTable {
   // How espefuse reads them: once per register and check (S3, C6), or the fail and count
   // register of every block in turn (C3, whose fail bits sit one block off).
   bool error_registers_read_once = true;
-  // Secure boot v2 in this chip's ROM verifies ECDSA keys too (else RSA-3072 only).
-  bool secure_boot_ecdsa = false;
   SecurityFuses security;
 
   const BlockDef* find_block(std::string_view name_or_alias) const;
