@@ -13,8 +13,9 @@ FWPROV_PACKAGES=(
 )
 # Installed with --no-install-recommends (opensc would pull in pcscd): the PKCS#11 header
 # (libp11-kit-dev), SoftHSM2 for the HSM tests, pkcs11-tool (opensc) to store a certificate
-# in a test token.
-FWPROV_PACKAGES_NO_RECOMMENDS=(libp11-kit-dev softhsm2 opensc)
+# in a test token. libpq's header for the PostgreSQL ledger (libpq itself is loaded at run
+# time) and the PostgreSQL server the ledger tests start a throwaway cluster of.
+FWPROV_PACKAGES_NO_RECOMMENDS=(libp11-kit-dev softhsm2 opensc libpq-dev postgresql)
 
 missing=()
 for package in "${FWPROV_PACKAGES[@]}"; do

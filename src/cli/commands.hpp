@@ -27,6 +27,7 @@ void setup_flash(CLI::App& app, Context& context);
 void setup_efuse(CLI::App& app, Context& context);
 void setup_provision(CLI::App& app, Context& context);
 void setup_ledger(CLI::App& app, Context& context);
+void setup_ports(CLI::App& app, Context& context);
 void setup_help(CLI::App& app, Context& context);
 
 }  // namespace fwprov::cli

@@ -5,9 +5,11 @@
 #include <cmath>
 #include <future>
 #include <optional>
+#include <thread>
 
 #include "commands.hpp"
 #include "flash_sources.hpp"
+#include "port_options.hpp"
 #include "fwprov/core/atomic_output.hpp"
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
@@ -25,7 +27,7 @@ using namespace fwprov::esp;
 
 struct FlashOptions {
   std::string chip = "auto";
-  std::string port;
+  PortOptions port;
   std::uint32_t baud = 115200;
   std::string before = "default_reset";
   std::string after = "hard_reset";
@@ -36,6 +38,7 @@ struct FlashOptions {
   int connect_attempts = 7;
   std::string table;                        // --table FILE (CSV or binary) for NAME=FILE items
   std::string partition_table_offset = "0x8000";
+  bool baud_before_stub = false;  // CHANGE_BAUDRATE in the ROM, then the stub upload at the new rate
 };
 
 struct WriteArgs {
@@ -73,6 +76,15 @@ std::string size_text(std::uint32_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
+// The one port of a single-device operation (only `write` takes several).
+std::string chosen_port(const FlashOptions& options) {
+  auto ports = selected_ports(options.port);
+  if (ports.size() > 1)
+    throw Error(ErrorKind::Usage, fmt::format("{} ports selected ({}, {}{}); only `flash write` works on several ports", ports.size(),
+                                              ports[0], ports[1], ports.size() > 2 ? ", ..." : ""));
+  return ports.front();
+}
+
 // A connected session, set up the way esptool does before any flash operation.
 class Session {
  public:
@@ -94,14 +106,14 @@ class Session {
     loader_options.connect_attempts = options.connect_attempts;
     loader_options.command_timeout = Millis(static_cast<std::int64_t>(options.timeout_seconds * 1000));
     loader_options.expected_chip = expected;
-    transport_ = open_transport(options.port, std::min<std::uint32_t>(options.baud, 115200));
+    transport_ = open_transport(chosen_port(options), std::min<std::uint32_t>(options.baud, 115200));
     loader_.emplace(*transport_, loader_options);
     context.out.note(fmt::format("Connecting to {} ...", transport_->description()));
     loader_->connect();
     const auto& chip = loader_->chip();
     context.out.note(fmt::format("Chip is {}, MAC {}, crystal {} MHz", chip.description, esp32::format_mac(chip.mac), chip.crystal_mhz));
     start_stub();
-    if (options.baud > 115200) {
+    if (options.baud > 115200 && !early_baud_) {
       loader_->change_baud(options.baud);
       context.out.note(fmt::format("Changed baud rate to {}", options.baud));
     }
@@ -132,6 +144,14 @@ class Session {
     }
     if (!build->loads_at(stub_->text_start)) check_stub_load_address(*stub_, build->text_start, target.display_name);
     bool was_running = loader_->personality() == Personality::Stub;
+    // Opt-in: at 115200 the ~6.5 KB stub upload costs ~0.6 s; after a ROM CHANGE_BAUDRATE it
+    // goes at the new rate. Checked on the simulator only: whether every stub keeps the
+    // ROM's UART divider on real chips is not established, so esptool's order is the default.
+    if (options_.baud_before_stub && options_.baud > 115200 && !was_running) {
+      loader_->change_baud(options_.baud);
+      early_baud_ = true;
+      context_.out.note(fmt::format("Changed baud rate to {} (ROM, before the stub)", options_.baud));
+    }
     loader_->run_stub(*stub_);
     context_.out.note(was_running ? "Stub already running" : fmt::format("Stub running (from {})", stub_->source.string()));
   }
@@ -186,6 +206,7 @@ class Session {
   const FlashOptions& options_;
   AfterReset after_ = AfterReset::HardReset;
   std::optional<StubImage> stub_;
+  bool early_baud_ = false;  // --baud-before-stub changed the rate in the ROM already
   std::unique_ptr<Transport> transport_;
   std::optional<Loader> loader_;
   FlashId flash_id_;
@@ -274,78 +295,97 @@ Md5 padded_md5(const Bytes& bytes) {
   return md5(padded);
 }
 
-void run_write(Context& context, const FlashOptions& given_options, const WriteArgs& given_args) {
-  if (given_args.erase_all && given_args.skip_unchanged) throw Error(ErrorKind::Usage, "--skip-unchanged and --erase-all contradict each other");
-  WriteSources sources = write_sources(context, given_options, given_args, "write");
-  const WriteArgs& args = sources.args;
-  const FlashOptions& options = sources.options;
-  const Target* expected = chip_option(options.chip);
+// What `write` knows before any port is opened: the sources, the plan as far as it can be
+// made without the chip (all of it with --chip NAME and no names needing the device's table),
+// and every image's compression, started in the background so it runs during the connect.
+struct PreparedWrite {
+  WriteSources sources;
+  const Target* expected = nullptr;
   std::optional<std::uint32_t> size_override;
-  if (args.flash_size != "keep" && !detect_size(args)) size_override = parse_address(args.flash_size, "--flash_size");
-  // Files are read, patched and checked before the port is opened (when names need the
-  // device's partition table, only their presence is checked before).
-  const bool resolved = !sources.inputs.needs_table() || sources.table;
+  bool resolved = false;  // the plan does not need the device's partition table
   std::vector<WriteRequest> requests;
   std::vector<PlannedWrite> plan;
-  std::vector<PlannedWrite> early_plan;  // what the background compression reads: kept alive until it is done
-  if (resolved) {
-    requests = requests_of(context, sources);
-    plan = plan_for(args, requests, expected, size_override.value_or(0));
+  // Shared: several ports use one result. Declared after `plan`, which the compressions read:
+  // members go in reverse order and a std::async future waits for its task when destroyed.
+  std::vector<std::shared_future<Bytes>> compressing;
+};
+
+PreparedWrite prepare_write(Context& context, const FlashOptions& given_options, const WriteArgs& given_args) {
+  if (given_args.erase_all && given_args.skip_unchanged) throw Error(ErrorKind::Usage, "--skip-unchanged and --erase-all contradict each other");
+  PreparedWrite prepared;
+  prepared.sources = write_sources(context, given_options, given_args, "write");
+  const WriteArgs& args = prepared.sources.args;
+  prepared.expected = chip_option(prepared.sources.options.chip);
+  if (args.flash_size != "keep" && !detect_size(args)) prepared.size_override = parse_address(args.flash_size, "--flash_size");
+  // Files are read, patched and checked before the port is opened (when names need the
+  // device's partition table, only their presence is checked before).
+  prepared.resolved = !prepared.sources.inputs.needs_table() || prepared.sources.table;
+  if (prepared.resolved) {
+    prepared.requests = requests_of(context, prepared.sources);
+    prepared.plan = plan_for(args, prepared.requests, prepared.expected, prepared.size_override.value_or(0));
   } else {
-    for (const auto& item : sources.inputs.items) read_file(item.file);
+    for (const auto& item : prepared.sources.inputs.items) read_file(item.file);
   }
-  if (expected && !detect_size(args)) report_patches(context, plan);
-  auto started = std::chrono::steady_clock::now();
-  // Compress while the session connects and uploads the stub.
-  std::vector<std::future<Bytes>> compressing;
+  if (prepared.expected && !detect_size(args)) report_patches(context, prepared.plan);
   if (!args.no_compress)
-    for (const auto& write : plan) compressing.push_back(std::async(std::launch::async, deflate_image, ByteView(write.bytes)));
+    for (const auto& write : prepared.plan)
+      prepared.compressing.push_back(std::async(std::launch::async, deflate_image, ByteView(write.bytes)).share());
+  return prepared;
+}
+
+struct PortWrite {
+  nlohmann::json device, files = nlohmann::json::array(), wire;
+};
+
+// One board: connect, make the final plan for the chip found, check, write (or skip) every
+// image, reset. `context` gets this port's notes, progress and results.
+PortWrite write_port(Context& context, const PreparedWrite& prepared, const FlashOptions& options) {
+  const WriteArgs& args = prepared.sources.args;
   Session session(context, options);
-  std::uint32_t flash_size = session.prepare_flash(size_override);
+  std::uint32_t flash_size = session.prepare_flash(prepared.size_override);
   const Target& target = session.loader().target();
-  if (!resolved) {
+  std::vector<WriteRequest> requests = prepared.requests;
+  if (!prepared.resolved) {
+    WriteSources sources = prepared.sources;
     read_device_table(context, session, sources);
     requests = requests_of(context, sources);
   }
-  std::vector<bool> recompress(plan.size(), false);
-  if (!expected || detect_size(args) || !resolved) {
-    auto final_plan = plan_for(args, requests, &target, flash_size);
+  const std::vector<PlannedWrite>* plan = &prepared.plan;
+  std::vector<PlannedWrite> final_plan;
+  std::vector<bool> recompress(prepared.plan.size(), false);
+  if (!prepared.expected || detect_size(args) || !prepared.resolved) {
+    final_plan = plan_for(args, requests, &target, flash_size);
     report_patches(context, final_plan);
-    for (std::size_t i = 0; i < plan.size(); ++i) recompress[i] = final_plan[i].bytes != plan[i].bytes;
+    for (std::size_t i = 0; i < prepared.plan.size() && i < final_plan.size(); ++i) recompress[i] = final_plan[i].bytes != prepared.plan[i].bytes;
     recompress.resize(final_plan.size(), true);
-    early_plan = std::move(plan);
-    plan = std::move(final_plan);
+    plan = &final_plan;
   }
-  check_fits(plan, flash_size);
-  guard_images(context, plan, session, args.force);
+  check_fits(*plan, flash_size);
+  guard_images(context, *plan, session, args.force);
   if (args.erase_all) {
     context.out.note("Erasing the whole flash ...");
     session.loader().erase_flash(flash_size);
   }
-  nlohmann::json files = nlohmann::json::array();
-  for (std::size_t i = 0; i < plan.size(); ++i) {
-    const auto& write = plan[i];
+  PortWrite result;
+  for (std::size_t i = 0; i < plan->size(); ++i) {
+    const auto& write = (*plan)[i];
     if (args.skip_unchanged) {
       auto check_started = std::chrono::steady_clock::now();
       Md5 wanted = padded_md5(write.bytes);
       auto padded_size = static_cast<std::uint32_t>((write.bytes.size() + 3) / 4 * 4);
       if (session.loader().flash_md5(write.offset, padded_size) == wanted) {
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - check_started).count();
-        if (i < compressing.size()) compressing[i].wait();
         context.out.result(fmt::format("Skipped {} at 0x{:08X}: the flash already holds it (MD5 {})", write.file.string(),
                                        write.offset, to_hex(wanted)));
-        files.push_back({{"file", write.file.string()}, {"offset", write.offset}, {"size", padded_size},
-                         {"md5", to_hex(wanted)}, {"skipped", true}, {"verified", true}, {"seconds", seconds}});
+        result.files.push_back({{"file", write.file.string()}, {"offset", write.offset}, {"size", padded_size},
+                                {"md5", to_hex(wanted)}, {"skipped", true}, {"verified", true}, {"seconds", seconds}});
         continue;
       }
     }
-    Bytes compressed;
     WriteOptions write_options;
     write_options.compress = !args.no_compress;
-    if (!args.no_compress && i < compressing.size()) {
-      compressed = compressing[i].get();
-      if (!recompress[i]) write_options.precompressed = &compressed;  // else write_flash compresses the final bytes
-    }
+    // A chip-specific final image (auto-detected chip, detected size) is compressed by write_flash itself.
+    if (!args.no_compress && i < prepared.compressing.size() && !recompress[i]) write_options.precompressed = &prepared.compressing[i].get();
     write_options.verify = !args.no_verify;
     write_options.progress = context.out.progress(fmt::format("Writing {} at 0x{:08X}", write.file.filename().string(), write.offset));
     auto file_started = std::chrono::steady_clock::now();
@@ -355,22 +395,108 @@ void run_write(Context& context, const FlashOptions& given_options, const WriteA
     context.out.result(fmt::format("Wrote {} bytes{} at 0x{:08X} from {} in {:.2f} s{}", report.size,
                                    args.no_compress ? "" : fmt::format(" ({} compressed)", report.payload_size), write.offset,
                                    write.file.string(), seconds, report.verified ? ", MD5 verified" : ""));
-    files.push_back({{"file", write.file.string()},
-                     {"offset", write.offset},
-                     {"size", report.size},
-                     {"payload_size", report.payload_size},
-                     {"compressed", !args.no_compress},
-                     {"header_patched", write.header_patched},
-                     {"md5", md5_hex},
-                     {"skipped", false},
-                     {"verified", report.verified}});
-    if (context.out.verbose()) files.back()["seconds"] = std::round(seconds * 1e6) / 1e6;  // identical runs, identical JSON
+    result.files.push_back({{"file", write.file.string()},
+                            {"offset", write.offset},
+                            {"size", report.size},
+                            {"payload_size", report.payload_size},
+                            {"compressed", !args.no_compress},
+                            {"header_patched", write.header_patched},
+                            {"md5", md5_hex},
+                            {"skipped", false},
+                            {"verified", report.verified}});
+    if (context.out.verbose()) result.files.back()["seconds"] = std::round(seconds * 1e6) / 1e6;  // identical runs, identical JSON
   }
-  auto device = session.chip_json();
+  result.device = session.chip_json();
   session.finish();
+  result.wire = session.wire_json();
+  return result;
+}
+
+// One port's outcome in a multi-port write.
+struct PortOutcome {
+  std::string port;
+  bool ok = false;
+  int exit_code = 0;
+  std::string error;
+  PortWrite written;
+  double seconds = 0;
+};
+
+// `flash -p A -p B ... write`: the same images to every port at once, one thread and one
+// connection per port; every image is compressed once, in the background, for all ports. A
+// port that fails (no answer, a broken link, an MD5 mismatch, an image for another chip) is
+// reported and never disturbs the others.
+void run_write_many(Context& context, const FlashOptions& options, const WriteArgs& args, const std::vector<std::string>& ports) {
+  if (detect_size(args))
+    throw Error(ErrorKind::Usage, "--flash_size detect with several ports: the boards may differ; give the size (e.g. 4MB) or keep");
+  auto started = std::chrono::steady_clock::now();
+  PreparedWrite prepared = prepare_write(context, options, args);
+  context.out.note(fmt::format("Writing {} file(s) to {} ports at once ...", prepared.sources.inputs.items.size(), ports.size()));
+  std::vector<PortOutcome> outcomes(ports.size());
+  std::vector<std::thread> workers;
+  for (std::size_t p = 0; p < ports.size(); ++p) {
+    workers.emplace_back([&, p] {
+      PortOutcome& outcome = outcomes[p];
+      outcome.port = ports[p];
+      auto port_started = std::chrono::steady_clock::now();
+      Context quiet;  // the sessions' notes would interleave between ports; results come at the end
+      quiet.options = context.options;
+      quiet.options.quiet = true;
+      quiet.options.json = true;
+      FlashOptions one = prepared.sources.options;
+      one.port = only_port(ports[p]);
+      try {
+        outcome.written = write_port(quiet, prepared, one);
+        outcome.ok = true;
+      } catch (const Error& error) {
+        outcome.exit_code = exit_code(error.kind());
+        outcome.error = error.what();
+      } catch (const std::exception& error) {
+        outcome.exit_code = exit_code(ErrorKind::Internal);
+        outcome.error = error.what();
+      }
+      outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - port_started).count();
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::size_t failed = 0;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& outcome : outcomes) {
+    if (!outcome.ok) {
+      ++failed;
+      if (context.exit_code == 0) context.exit_code = outcome.exit_code;
+    }
+    list.push_back({{"port", outcome.port},
+                    {"ok", outcome.ok},
+                    {"seconds", outcome.seconds},
+                    {"device", outcome.written.device},
+                    {"files", outcome.written.files},
+                    {"wire", outcome.written.wire},
+                    {"error", outcome.ok ? nlohmann::json(nullptr) : nlohmann::json(outcome.error)},
+                    {"exit_code", outcome.exit_code}});
+    if (outcome.ok)
+      context.out.result(fmt::format("{}: MAC {}, wrote {} file(s){} in {:.2f} s", outcome.port, outcome.written.device.value("mac", "?"),
+                                     outcome.written.files.size(), args.no_verify ? "" : ", MD5 verified", outcome.seconds));
+    else
+      context.out.error(fmt::format("{}: FAILED (exit {}) after {:.2f} s: {}", outcome.port, outcome.exit_code, outcome.seconds, outcome.error));
+  }
+  context.out.result(fmt::format("{} of {} ports written in {:.2f} s", ports.size() - failed, ports.size(), total));
+  if (context.out.json()) {
+    nlohmann::json doc = {{"ok", failed == 0}, {"ports", list}, {"failed", failed}};
+    context.out.add_timing(doc, "seconds", total);
+    context.out.document(doc);
+  }
+}
+
+void run_write(Context& context, const FlashOptions& options, const WriteArgs& args) {
+  if (auto ports = selected_ports(options.port); ports.size() > 1) return run_write_many(context, options, args, ports);
+  auto started = std::chrono::steady_clock::now();
+  PreparedWrite prepared = prepare_write(context, options, args);
+  PortWrite written = write_port(context, prepared, prepared.sources.options);
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (context.out.json()) {
-    nlohmann::json doc = {{"device", device}, {"files", files}, {"wire", session.wire_json()}};
+    nlohmann::json doc = {{"device", written.device}, {"files", written.files}, {"wire", written.wire}};
     context.out.add_timing(doc, "seconds", total);
     context.out.document(doc);
   }
@@ -573,9 +699,7 @@ void setup_flash(CLI::App& app, Context& context) {
   for (const auto& target : all_targets()) chip_names += ", " + std::string(target.esptool_name);
   flash->add_option("--chip,-c", options->chip, "Target chip: " + chip_names + " (auto detects it, a name refuses any other chip)")
       ->capture_default_str();
-  flash->add_option("-p,--port", options->port, "Serial port (/dev/ttyUSB0) or socket://HOST:PORT (raw TCP, as esptool)")
-      ->envname("ESPTOOL_PORT")
-      ->required();
+  add_port_options(*flash, options->port, "repeat it to `write` several boards at once");
   flash->add_option("-b,--baud", options->baud, "Baud rate after connecting (syncs at 115200, then CHANGE_BAUDRATE)")
       ->envname("ESPTOOL_BAUD")
       ->capture_default_str();
@@ -595,6 +719,8 @@ void setup_flash(CLI::App& app, Context& context) {
                     "Seconds to wait for a reply before resending (3 tries); longer operations scale it like esptool")
       ->capture_default_str();
   flash->add_option("--connect-attempts", options->connect_attempts, "Reset+sync rounds before giving up")->capture_default_str();
+  flash->add_flag("--baud-before-stub", options->baud_before_stub,
+                  "Change the baud rate in the ROM and upload the stub at -b's rate (faster connect; checked on fwprov-sim only)");
   flash->footer(
       "Examples:\n"
       "  fwprov flash -p /dev/ttyUSB0 -b 460800 write --flash_mode dio --flash_freq 40m --flash_size 4MB \\\n"
@@ -621,7 +747,10 @@ void setup_flash(CLI::App& app, Context& context) {
                     "  fwprov flash -p /dev/ttyUSB0 write --skip-unchanged 0x10000 app.bin   # rework: only what changed\n"
                     "The bootloader at the chip's bootloader offset gets the mode/freq/size in its header (as esptool). Images\n"
                     "for another chip or revision are refused (exit 3) unless --force. Exit 7 if a region's MD5 still differs\n"
-                    "after one retry.");
+                    "after one retry.\n"
+                    "Several ports (-p A -p B, --ports GLOB, --port-filter): the same files to every board at once, each file\n"
+                    "compressed once; one line per port at the end; a failing board never stops the others (exit code of the\n"
+                    "first failure).");
   write_cmd->callback([&context, options, write] { run_write(context, *options, *write); });
 
   auto* verify_cmd = flash->add_subcommand("verify", "Compare flash with files by MD5 (exit 7 when any differs)")->alias("verify_flash")->alias("verify-flash");

@@ -5,7 +5,7 @@
 #include "fwprov/core/atomic_output.hpp"
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
-#include "fwprov/provision/ledger_sqlite.hpp"
+#include "fwprov/provision/ledger_open.hpp"
 #include "fwprov/provision/recipe.hpp"
 
 namespace fwprov::cli {
@@ -22,17 +22,18 @@ struct LedgerOptions {
   std::string output;
 };
 
-fs::path resolve_ledger(const LedgerOptions& options) {
-  if (!options.db.empty()) return options.db;
-  if (!options.recipe.empty()) {
-    Recipe recipe = load_recipe(options.recipe);
-    return recipe.ledger.path.is_absolute() ? recipe.ledger.path : recipe.dir / recipe.ledger.path;
+// --ledger/--db (a file or a postgresql:// URL), the recipe's [ledger], or fwprov-ledger.db here.
+std::string resolve_ledger(const LedgerOptions& options) {
+  if (!options.db.empty()) {
+    check_command_line_ledger(options.db);
+    return options.db;
   }
+  if (!options.recipe.empty()) return recipe_ledger_location(load_recipe(options.recipe));
   return "fwprov-ledger.db";
 }
 
 std::unique_ptr<Ledger> open_for_reading(const LedgerOptions& options) {
-  return open_sqlite_ledger(resolve_ledger(options), {false, false});
+  return open_ledger(resolve_ledger(options), {.create = false, .read_only = false});
 }
 
 nlohmann::json ledger_certificate_json(const CertificateRow& c) {
@@ -72,7 +73,7 @@ void run_list(Context& context, const LedgerOptions& options) {
 void run_show(Context& context, const LedgerOptions& options) {
   auto ledger = open_for_reading(options);
   auto detail = ledger->show_device(options.key);
-  if (!detail) throw Error(ErrorKind::Input, SourceLocation(resolve_ledger(options).string(), 0, 0, options.key), "no device with this MAC or serial");
+  if (!detail) throw Error(ErrorKind::Input, SourceLocation(redact_ledger_url(resolve_ledger(options)), 0, 0, options.key), "no device with this MAC or serial");
   if (context.out.json()) {
     nlohmann::json doc = device_json(detail->device);
     doc["ok"] = true;
@@ -147,8 +148,9 @@ void run_export(Context& context, const LedgerOptions& options) {
 }
 
 void add_source(CLI::App* command, LedgerOptions& options) {
-  auto* db = command->add_option("--db", options.db, "Ledger database (default: fwprov-ledger.db here)")->type_name("FILE");
-  command->add_option("--recipe", options.recipe, "Use the ledger a recipe names (ledger.path)")->type_name("RECIPE")->excludes(db);
+  auto* db = command->add_option("--ledger,--db", options.db, "Ledger: a SQLite file or a postgresql:// URL without password (default: fwprov-ledger.db here)")
+                  ->type_name("FILE|URL");
+  command->add_option("--recipe", options.recipe, "Use the ledger a recipe names (ledger.path, ledger.url, ledger.url_env)")->type_name("RECIPE")->excludes(db);
 }
 
 }  // namespace

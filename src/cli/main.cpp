@@ -52,7 +52,7 @@ constexpr Command kCommands[] = {
     {"secure-cert", fwprov::cli::setup_secure_cert},
     {"flash", fwprov::cli::setup_flash},           {"efuse", fwprov::cli::setup_efuse},
     {"provision", fwprov::cli::setup_provision},   {"ledger", fwprov::cli::setup_ledger},
-    {"help", fwprov::cli::setup_help},
+    {"ports", fwprov::cli::setup_ports},           {"help", fwprov::cli::setup_help},
 };
 
 // Building every command's options costs more than some whole commands (start-up is most of

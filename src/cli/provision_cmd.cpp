@@ -11,7 +11,7 @@
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/error.hpp"
 #include "fwprov/provision/esp_link.hpp"
-#include "fwprov/provision/ledger_sqlite.hpp"
+#include "fwprov/provision/ledger_open.hpp"
 #include "fwprov/provision/placeholders.hpp"
 #include "fwprov/provision/station.hpp"
 
@@ -58,9 +58,10 @@ void wait_or_enter(std::chrono::milliseconds period) {
   ::poll(nullptr, 0, static_cast<int>(period.count()));
 }
 
-fs::path ledger_path(const Recipe& recipe, const ProvisionOptions& options) {
+// --ledger (a file or a postgresql:// URL), else the recipe's [ledger].
+std::string ledger_location(const Recipe& recipe, const ProvisionOptions& options) {
   if (!options.ledger.empty()) return options.ledger;
-  return recipe.ledger.path.is_absolute() ? recipe.ledger.path : recipe.dir / recipe.ledger.path;
+  return recipe_ledger_location(recipe);
 }
 
 void run_dry(Context& context, const RunPlan& plan, const ProvisionOptions& options, Warnings& warnings) {
@@ -69,9 +70,7 @@ void run_dry(Context& context, const RunPlan& plan, const ProvisionOptions& opti
   const Recipe& recipe = plan.recipe;
   // The serial this MAC has in the ledger, or the one the next new device would get; nothing is reserved.
   std::string serial = format_serial(recipe.identity.serial, recipe.identity.first);
-  fs::path ledger_file = ledger_path(recipe, options);
-  if (fs::exists(ledger_file)) {
-    auto ledger = open_sqlite_ledger(ledger_file, {false, true});
+  if (auto ledger = open_ledger(ledger_location(recipe, options), {.create = false, .read_only = true, .missing_ok = true})) {
     auto device = ledger->find_device(mac);
     serial = device ? device->serial : ledger->peek_serial({recipe.identity.serial, recipe.identity.first});
   }
@@ -126,6 +125,7 @@ void run_provision(Context& context, ProvisionOptions options) {
   }
   if (options.baud) recipe.device.baud = options.baud;
   if (options.count < 1) throw Error(ErrorKind::Usage, "--count must be 1 or more");
+  check_command_line_ledger(options.ledger);
   if (!options.dry_run && options.port.empty()) throw Error(ErrorKind::Usage, "-p/--port is required (or --dry-run --mac MAC --outdir DIR)");
   if (!options.dry_run && (!options.mac.empty() || !options.outdir.empty())) throw Error(ErrorKind::Usage, "--mac and --outdir go with --dry-run");
 
@@ -149,7 +149,9 @@ void run_provision(Context& context, ProvisionOptions options) {
   pipeline.fwprov_version = FWPROV_VERSION;
   pipeline.reprovision = options.reprovision;
 
-  auto ledger = open_sqlite_ledger(ledger_path(plan.recipe, options));
+  std::string ledger_place = ledger_location(plan.recipe, options);
+  auto ledger = open_ledger(ledger_place);
+  if (is_ledger_url(ledger_place)) context.out.note("Ledger: " + redact_ledger_url(ledger_place));
   if (!plan.stub && !plan.recipe.device.no_stub)
     context.out.note("No flasher stub found (give --stub FILE or device.stub); using the ROM loader");
   EspLinkOptions link_options = esp_link_options(plan.recipe, options.port, plan.stub ? &*plan.stub : nullptr);
@@ -220,7 +222,8 @@ void setup_provision(CLI::App& app, Context& context) {
   cmd->add_option("--outdir", options->outdir, "Folder for the images and flash-plan.json (--dry-run)")->type_name("DIR");
   cmd->add_option("--station", options->station, "Station name recorded in the ledger (default: ledger.station)")->type_name("NAME");
   cmd->add_option("--operator", options->operator_name, "Operator recorded in the ledger (default: FWPROV_OPERATOR, ledger.operator)")->type_name("NAME");
-  cmd->add_option("--ledger", options->ledger, "Ledger database (default: ledger.path, fwprov-ledger.db beside the recipe)")->type_name("FILE");
+  cmd->add_option("--ledger", options->ledger, "Ledger: a SQLite file or a postgresql:// URL without password (default: the recipe's [ledger])")
+      ->type_name("FILE|URL");
   auto* stub = cmd->add_option("--stub", options->stub, "Flasher stub JSON (default: device.stub, else an installed esptool/esptool-js)")->type_name("FILE");
   cmd->add_flag("--no-stub", options->no_stub, "Use the ROM loader only")->excludes(stub);
   cmd->add_option("-b,--baud", options->baud, "Baud rate (default: device.baud)")->type_name("BAUD");

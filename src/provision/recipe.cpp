@@ -14,6 +14,7 @@
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/efuse/chip_table.hpp"
 #include "fwprov/esp/target_table.hpp"
+#include "fwprov/provision/ledger_open.hpp"
 #include "fwprov/provision/placeholders.hpp"
 #include "template_names.hpp"
 
@@ -294,8 +295,19 @@ void read_secure_cert(const RecipeReader& r, const toml::table& t, SecureCertSec
 }
 
 void read_ledger(const RecipeReader& r, const toml::table& t, LedgerSection& l) {
-  r.only_keys(t, "ledger", {"path", "station", "operator"});
+  r.only_keys(t, "ledger", {"path", "url", "url_env", "station", "operator"});
   if (auto v = r.text(t, "ledger", "path")) l.path = *v;
+  if (auto v = r.text(t, "ledger", "url")) {
+    // A recipe is copied between stations and into tickets: the password comes from
+    // url_env's variable, PGPASSWORD, PGPASSFILE or ~/.pgpass, never from the recipe.
+    if (!is_ledger_url(*v)) r.fail(*t.get("url"), "ledger.url", "must be a postgresql:// URL (a SQLite file is ledger.path)");
+    if (ledger_url_has_password(*v))
+      r.fail(*t.get("url"), "ledger.url", "must not hold a password; use url_env (a variable holding the URL), PGPASSWORD, PGPASSFILE or ~/.pgpass");
+    l.url = *v;
+  }
+  if (auto v = r.text(t, "ledger", "url_env")) l.url_env = *v;
+  int sources = t.contains("path") + !l.url.empty() + !l.url_env.empty();
+  if (sources > 1) r.fail(t, "ledger", "give one of path, url and url_env");
   if (auto v = r.text(t, "ledger", "station")) l.station = *v;
   if (auto v = r.text(t, "ledger", "operator")) l.operator_name = *v;
 }

@@ -5,10 +5,13 @@ SIM_PIDS=()
 trap 'for pid in "${SIM_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done; rm -rf "$WORK"' EXIT
 
 # start_sim NAME [fwprov-sim options...]: flash file $WORK/NAME.flash, log $WORK/NAME.log;
-# sets SIM_PORT and SIM_PID.
+# sets SIM_PORT and SIM_PID. The flash is instant (--timing off) unless the options say
+# --timing: tests check behaviour, benchmarks (tools/bench-steps) check timing.
 start_sim() {
   local name=$1; shift
-  "$FWPROV_SIM" --flash "$WORK/$name.flash" --tcp 0 --log "$WORK/$name.log" "$@" >"$WORK/$name.port" 2>"$WORK/$name.err" &
+  local timing=(--timing off) arg
+  for arg in "$@"; do [ "$arg" = --timing ] && timing=(); done
+  "$FWPROV_SIM" --flash "$WORK/$name.flash" --tcp 0 --log "$WORK/$name.log" "${timing[@]}" "$@" >"$WORK/$name.port" 2>"$WORK/$name.err" &
   SIM_PID=$!
   SIM_PIDS+=("$SIM_PID")
   for _ in $(seq 1 100); do

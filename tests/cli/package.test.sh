@@ -85,13 +85,13 @@ complete_words() {  # complete_words WORD... : what the completion offers for th
 [ "$(complete_words fwprov fl)" = "flash" ] && pass || fail "bash: fwprov fl<TAB> gave '$(complete_words fwprov fl)', expected flash"
 [ "$(complete_words fwprov flash i)" = "id" ] && pass || fail "bash: fwprov flash i<TAB> gave '$(complete_words fwprov flash i)', expected id"
 [ "$(complete_words fwprov flash write_flash --flash_m)" = "--flash_mode" ] && pass || fail "bash: an alias's options: '$(complete_words fwprov flash write_flash --flash_m)'"
-[ "$(complete_words fwprov --json flash --po)" = "--port" ] && pass || fail "bash: fwprov --json flash --po<TAB> gave '$(complete_words fwprov --json flash --po)'"
+[ "$(complete_words fwprov --json flash --port-)" = "--port-filter" ] && pass || fail "bash: fwprov --json flash --port-<TAB> gave '$(complete_words fwprov --json flash --port-)'"
 [ "$(complete_words fwprov flash -p fl)" = "" ] && pass || fail "bash: the value of -p completes as a file, not a command"
 if command -v zsh >/dev/null; then
   zsh -n "$root/usr/share/zsh/vendor-completions/_fwprov" && pass || fail "zsh: _fwprov does not parse"
   zsh_offers() { zsh -f "$SOURCE_DIR/tests/cli/zsh_complete.zsh" "$root/usr/share/zsh/vendor-completions/_fwprov" "$@"; }
   [ "$(zsh_offers fwprov fl)" = "flash" ] && pass || fail "zsh: fwprov fl<TAB> gave '$(zsh_offers fwprov fl)'"
-  [ "$(zsh_offers fwprov --json flash --po)" = "--port" ] && pass || fail "zsh: fwprov --json flash --po<TAB> gave '$(zsh_offers fwprov --json flash --po)'"
+  [ "$(zsh_offers fwprov --json flash --port-)" = "--port-filter" ] && pass || fail "zsh: fwprov --json flash --port-<TAB> gave '$(zsh_offers fwprov --json flash --port-)'"
   [ "$(zsh_offers fwprov flash -p fl)" = "<files>" ] && pass || fail "zsh: the value of -p completes as a file"
 else
   echo "note: zsh is not installed; the zsh completion is checked as text only (cli_docs test)"

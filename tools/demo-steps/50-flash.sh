@@ -2,7 +2,7 @@
 # the way the seed's esptool command did, then read it all back and compare.
 [ "${FWPROV_DEMO_TOUR:-0}" = 1 ] || return 0  # the stage-by-stage tour (README.md); tools/demo.sh shows provision
 SIM="$ROOT/build/tools/esp-sim/fwprov-sim"
-"$SIM" --flash "$DEMO/esp32-flash.bin" --flash-size 4MB --tcp 0 --log "$DEMO/esp32-sim.log" >"$DEMO/esp32-sim.port" 2>"$DEMO/esp32-sim.err" &
+"$SIM" --flash "$DEMO/esp32-flash.bin" --flash-size 4MB --timing off --tcp 0 --log "$DEMO/esp32-sim.log" >"$DEMO/esp32-sim.port" 2>"$DEMO/esp32-sim.err" &
 SIM_PID=$!
 previous_exit_trap=$(trap -p EXIT | sed -E "s/^trap -- '(.*)' EXIT$/\1/")
 trap "kill $SIM_PID 2>/dev/null; $previous_exit_trap" EXIT

@@ -20,7 +20,7 @@ constexpr std::uint8_t kSfdp[] = {'S', 'F', 'D', 'P', 0x06, 0x01, 0x01, 0xFF, 0x
 
 }  // namespace
 
-Device::Device(FlashFile& flash, DeviceConfig config) : flash_(flash), config_(config) { init_registers(); }
+Device::Device(FlashFile& flash, DeviceConfig config) : flash_(flash), config_(config), timing_(config.timing) { init_registers(); }
 
 unsigned Device::revision() const { return config_.revision.value_or(target().demo_revision); }
 
@@ -153,6 +153,7 @@ void Device::handle(const Request& request, std::vector<Bytes>& out, json& log) 
     case op::GetSecurityInfo: return handle_security_info(request, out);
     case op::EraseFlash:
       flash_.erase(0, flash_.size());
+      busy_.before += timing_.erase_seconds(0, flash_.size());
       return reply(out, request.opcode, 0);
     case op::EraseRegion: return handle_erase_region(request, out);
     case op::ReadFlash: return handle_read_flash(request, out);
@@ -198,7 +199,11 @@ void Device::handle_change_baudrate(const Request& request, std::vector<Bytes>& 
   auto baud = payload_word(request.data, 0);
   if (request.data.size() != 8 || !baud || *baud == 0)
     return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
+  // The ROM's word is scaled up slightly by the host (§12: 921600 -> 921690), hence 1% slack.
+  if (config_.max_baud != 0 && *baud > config_.max_baud + config_.max_baud / 100)
+    return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
   reply(out, request.opcode, 0);
+  baud_change_ = *baud;
   const Target& t = target();
   if (t.uart_clkdiv == 0) return;  // nobody reads this chip's divider
   // A ROM that assumes a 40 MHz crystal divides that clock (the host pre-scaled the word).
@@ -315,6 +320,7 @@ void Device::handle_begin(const Request& request, bool compressed, std::vector<B
   write_.size = size;
   if (personality_ == Personality::Rom) {
     flash_.erase(offset, size);  // the ROM erases the announced range up front
+    busy_.before += timing_.erase_seconds(offset, size);
     log["erased"] = size;
   } else {
     write_.erased.assign((static_cast<std::size_t>(offset % kSectorSize) + size + kSectorSize - 1) / kSectorSize + 1, false);
@@ -331,19 +337,40 @@ void Device::handle_begin(const Request& request, bool compressed, std::vector<B
 bool Device::store(ByteView bytes) {
   if (static_cast<std::uint64_t>(write_.written) + bytes.size() > write_.size) return false;
   std::uint32_t address = write_.offset + write_.written;
+  // The stub acknowledged the block already and is busy writing it; the ROM writes first.
+  double& busy = personality_ == Personality::Stub ? busy_.after : busy_.before;
   if (personality_ == Personality::Stub && !bytes.empty()) {
-    // Lazy erase: the stub erases each sector the first time a write touches it.
+    // Lazy erase: the stub erases each sector the first time a write touches it, a whole
+    // 64 KiB block at once where the write session covers all of an aligned one.
     std::uint32_t base = write_.offset / kSectorSize;
     std::uint32_t first = address / kSectorSize - base;
     std::uint32_t last = (address + static_cast<std::uint32_t>(bytes.size()) - 1) / kSectorSize - base;
+    std::uint64_t session_end = static_cast<std::uint64_t>(write_.offset) + write_.size;
+    constexpr std::uint32_t kSectorsPerBlock = FlashTiming::kBlock / kSectorSize;
     for (std::uint32_t sector = first; sector <= last && sector < write_.erased.size(); ++sector) {
       if (write_.erased[sector]) continue;
-      write_.erased[sector] = true;
-      flash_.erase((base + sector) * kSectorSize, kSectorSize);
+      std::uint64_t at = static_cast<std::uint64_t>(base + sector) * kSectorSize;
+      if (at % FlashTiming::kBlock == 0 && at + FlashTiming::kBlock <= session_end &&
+          sector + kSectorsPerBlock <= write_.erased.size()) {
+        std::fill_n(write_.erased.begin() + sector, kSectorsPerBlock, true);
+        flash_.erase(static_cast<std::uint32_t>(at), FlashTiming::kBlock);
+        busy += timing_.block_erase_seconds();
+      } else {
+        write_.erased[sector] = true;
+        flash_.erase(static_cast<std::uint32_t>(at), kSectorSize);
+        busy += timing_.sector_erase_seconds();
+      }
     }
   }
   flash_.program(address, bytes);
   bytes_programmed_ += bytes.size();
+  if (!bytes.empty()) {
+    auto first_page = static_cast<std::int64_t>(address / FlashTiming::kPage);
+    auto last_page = static_cast<std::int64_t>((static_cast<std::uint64_t>(address) + bytes.size() - 1) / FlashTiming::kPage);
+    std::int64_t from = std::max(first_page, write_.last_page + 1);
+    if (last_page >= from) busy += timing_.program_seconds(static_cast<std::uint64_t>(last_page - from + 1));
+    write_.last_page = std::max(write_.last_page, last_page);
+  }
   write_.written += static_cast<std::uint32_t>(bytes.size());
   return true;
 }
@@ -424,6 +451,7 @@ void Device::handle_md5(const Request& request, std::vector<Bytes>& out) {
     return reply(out, request.opcode, err(rom_error::BadParameter, stub_error::BadDataLength));
   if (!flash_.contains(*offset, *length)) return reply(out, request.opcode, err(rom_error::FlashReadError, stub_error::FailedSpiOp));
   Md5 digest = md5(flash_.view(*offset, *length));
+  busy_.before += timing_.read_seconds(*length);
   if (personality_ == Personality::Rom) return reply(out, request.opcode, 0, to_bytes(to_hex(digest)));
   reply(out, request.opcode, 0, digest);
 }
@@ -448,6 +476,7 @@ void Device::handle_erase_region(const Request& request, std::vector<Bytes>& out
   if (*length % kSectorSize) return reply(out, request.opcode, stub_error::EraseUnalignedLength);
   if (!flash_.contains(*offset, *length)) return reply(out, request.opcode, stub_error::FailedSpiOp);
   flash_.erase(*offset, *length);
+  busy_.before += timing_.erase_seconds(*offset, *length);
   reply(out, request.opcode, 0);
 }
 
@@ -484,6 +513,7 @@ void Device::continue_read(std::vector<Bytes>& out) {
   std::uint32_t n = std::min(read_.packet, read_.length - read_.sent);
   ByteView bytes = flash_.view(read_.offset + read_.sent, n);
   read_.digest.update(bytes);
+  busy_.before += timing_.read_seconds(n);
   out.emplace_back(bytes.begin(), bytes.end());
   read_.sent += n;
 }

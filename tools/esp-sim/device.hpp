@@ -15,6 +15,7 @@
 
 #include "efuse_controller.hpp"
 #include "flash_file.hpp"
+#include "flash_timing.hpp"
 #include "fwprov/core/digest.hpp"
 #include "fwprov/esp/protocol.hpp"
 #include "fwprov/esp/slip.hpp"
@@ -38,6 +39,16 @@ struct DeviceConfig {
   std::uint8_t flash_manufacturer = 0xEF;  // Winbond
   std::uint8_t flash_type = 0x40;
   SimEfuse* efuse = nullptr;  // --efuse: the eFuse controller's registers live here
+  FlashTimingOptions timing;     // flash busy times (flash_timing.hpp)
+  std::uint32_t max_baud = 0;    // CHANGE_BAUDRATE above this is refused; 0: any rate
+};
+
+// Flash busy time caused by one request: `before` holds its reply back (ROM writes, erases,
+// MD5), `after` keeps the chip busy once the reply is out (the stub acknowledges a data block
+// on receipt and writes it while the next one arrives).
+struct BusyTime {
+  double before = 0.0;
+  double after = 0.0;
 };
 
 class Device {
@@ -58,6 +69,9 @@ class Device {
   void add_register_handler(RegisterHandler handler) { handlers_.push_back(std::move(handler)); }
   // For --next-device-on-disconnect: the host programmed flash and left no write unfinished.
   bool flashed_completely() const noexcept { return bytes_programmed_ > 0 && !(write_.active && write_.written < write_.size); }
+  BusyTime take_busy() noexcept { BusyTime b = busy_; busy_ = {}; return b; }
+  // The new line rate after an accepted CHANGE_BAUDRATE (its reply still goes at the old one).
+  std::uint32_t take_baud_change() noexcept { std::uint32_t b = baud_change_; baud_change_ = 0; return b; }
   static constexpr std::size_t kMaxFrame = esp::kStubFlashBlock + esp::kDataHeaderSize + esp::kHeaderSize + 64;
 
  private:
@@ -70,6 +84,7 @@ class Device {
     std::uint32_t next_seq = 0;
     bool stream_end = false;
     std::vector<bool> erased;  // stub: sectors already erased in this session
+    std::int64_t last_page = -1;  // the last 256-byte page charged program time
   };
   struct ReadStream {
     bool active = false;
@@ -125,6 +140,9 @@ class Device {
   z_stream zstream_{};
   bool zstream_ready_ = false;
   std::uint64_t bytes_programmed_ = 0;
+  FlashTiming timing_;
+  BusyTime busy_;
+  std::uint32_t baud_change_ = 0;
 };
 
 }  // namespace fwprov::sim

@@ -10,6 +10,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -40,6 +42,14 @@ void next_device(fwprov::sim::DeviceConfig& config, fwprov::sim::FlashFile& flas
   std::snprintf(mac, sizeof mac, "%02x:%02x:%02x:%02x:%02x:%02x", current[0], current[1], current[2], current[3], current[4], current[5]);
   log.write({{"event", "next-device"}, {"mac", mac}});
   std::fprintf(stderr, "fwprov-sim: next device, MAC %s, blank flash\n", mac);
+}
+
+// Wait for input at most until the next reply is due (and at most 200 ms, to notice signals).
+timespec poll_timeout(std::optional<fwprov::sim::SimClock::time_point> due) {
+  auto wait = std::chrono::nanoseconds(std::chrono::milliseconds(200));
+  if (due) wait = std::clamp(std::chrono::duration_cast<std::chrono::nanoseconds>(*due - fwprov::sim::SimClock::now()),
+                             std::chrono::nanoseconds(0), wait);
+  return timespec{static_cast<time_t>(wait.count() / 1000000000), static_cast<long>(wait.count() % 1000000000)};
 }
 
 std::array<std::uint8_t, 6> parse_mac(const std::string& text) {
@@ -98,7 +108,17 @@ int main(int argc, char** argv) {
   app.add_option("--tcp", tcp_port, "Listen on this TCP port (0: pick one; the port is printed on stdout)");
   app.add_flag("--pty", pty, "Open a pseudo-terminal instead and print its path on stdout");
   app.add_option("--bind", bind, "Address to listen on (default 127.0.0.1)");
-  app.add_option("--baud-limit", link.baud_limit, "Throttle both directions to BAUD/10 bytes per second, like a UART");
+  app.add_option("--baud-limit", link.baud_limit,
+                 "Model the UART: each direction carries BAUD/10 bytes per second, starting at min(115200, BAUD) and "
+                 "following CHANGE_BAUDRATE; BAUD is the highest rate the chip accepts (0: no line, instant)");
+  FlashTimingOptions timing;
+  std::string timing_mode = "on";
+  app.add_option("--timing", timing_mode, "Flash busy times (erase, program, read) on or off (off: instant flash, for fast tests)")
+      ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--sector-erase-ms", timing.sector_erase_ms, "4 KiB sector erase time (default 45, W25Q32JV tSE typical)");
+  app.add_option("--block-erase-ms", timing.block_erase_ms, "64 KiB block erase time (default 150, W25Q32JV tBE2 typical)");
+  app.add_option("--page-program-ms", timing.page_program_ms, "256-byte page program time (default 0.7, W25Q32JV tPP typical)");
+  app.add_option("--flash-read-rate", timing.read_bytes_per_second, "Flash read speed in bytes/s for MD5 and READ_FLASH (default 10e6)");
   app.add_option("--drop-rate", link.drop_rate, "Probability that a frame (either direction) is lost")->check(CLI::Range(0.0, 1.0));
   app.add_option("--corrupt-rate", link.corrupt_rate, "Probability that a frame gets one byte flipped")->check(CLI::Range(0.0, 1.0));
   app.add_option("--stall-after", link.stall_after, "Stop answering after this many bytes on the link (both directions)");
@@ -129,6 +149,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   link.banner = !no_banner;
+  timing.enabled = timing_mode == "on";
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
@@ -151,6 +172,8 @@ int main(int argc, char** argv) {
       }
       config.revision = major * 100 + minor;
     }
+    config.timing = timing;
+    config.max_baud = link.baud_limit;
     std::unique_ptr<SimEfuse> efuse;
     if (!efuse_path.empty()) {
       if (!SimEfuse::simulates(chip_name)) {
@@ -189,7 +212,9 @@ int main(int argc, char** argv) {
       Session session(master, flash, config, link, rng, log);
       while (!g_stop) {
         pollfd pfd{master, POLLIN, 0};
-        if (::poll(&pfd, 1, 200) > 0) session.on_readable();
+        timespec wait = poll_timeout(session.next_due());
+        if (::ppoll(&pfd, 1, &wait, nullptr) > 0) session.on_readable();
+        session.flush_due();
       }
       ::close(slave);
       ::close(master);
@@ -204,7 +229,10 @@ int main(int argc, char** argv) {
           next_device(config, flash, log);
         }
         pollfd fds[2] = {{listener, POLLIN, 0}, {session ? session->fd() : -1, POLLIN, 0}};
-        if (::poll(fds, 2, 200) <= 0) continue;
+        timespec wait = poll_timeout(session ? session->next_due() : std::nullopt);
+        int ready = ::ppoll(fds, 2, &wait, nullptr);
+        if (session) session->flush_due();  // replies whose time on the line has come
+        if (ready <= 0) continue;
         if (fds[0].revents & POLLIN) {
           int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
           if (fd >= 0) {

@@ -5,19 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <thread>
 
 namespace fwprov::sim {
 
-using Clock = std::chrono::steady_clock;
-
-void Throttle::pass(std::size_t bytes) {
-  if (bytes_per_second_ <= 0) return;
-  auto now = Clock::now();
-  if (next_ < now) next_ = now;
-  next_ += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(static_cast<double>(bytes) / bytes_per_second_));
-  std::this_thread::sleep_until(next_);
-}
+using Clock = SimClock;
 
 void JsonLog::write(const nlohmann::json& entry) {
   if (!file_) return;
@@ -30,12 +21,13 @@ void JsonLog::write(const nlohmann::json& entry) {
 }
 
 Session::Session(int fd, FlashFile& flash, const DeviceConfig& config, const LinkOptions& options, std::mt19937_64& rng, JsonLog& log)
-    : fd_(fd), device_(flash, config), options_(options), rng_(rng), log_(log), rx_throttle_(options.baud_limit),
-      tx_throttle_(options.baud_limit) {
+    : fd_(fd), device_(flash, config), options_(options), rng_(rng), log_(log),
+      rx_line_(std::min(options.baud_limit, kRomBaud)), tx_line_(std::min(options.baud_limit, kRomBaud)) {
   if (options_.banner) {
     // What a real ESP32 prints when it boots into the download loader.
-    send_raw(to_bytes("ets Jun  8 2016 00:22:57\r\n\r\nrst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\n"
-                      "waiting for download\r\n"));
+    queue_raw(to_bytes("ets Jun  8 2016 00:22:57\r\n\r\nrst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\n"
+                       "waiting for download\r\n"),
+              Clock::now());
   }
 }
 
@@ -62,7 +54,6 @@ void Session::corrupt(Bytes& packet) {
 
 void Session::send_raw(ByteView bytes) {
   if (stalled()) return;
-  tx_throttle_.pass(bytes.size());
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = options_.is_socket ? ::send(fd_, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL)
@@ -76,7 +67,12 @@ void Session::send_raw(ByteView bytes) {
   sent_ += bytes.size();
 }
 
-void Session::send_frame(Bytes packet) {
+void Session::queue_raw(Bytes bytes, Clock::time_point ready) {
+  Clock::time_point due = tx_line_.carry(ready, bytes.size());
+  pending_.push_back({due, std::move(bytes)});
+}
+
+void Session::queue_frame(Bytes packet, Clock::time_point ready) {
   if (roll(options_.drop_rate)) {
     log_.write({{"fault", "dropped reply"}, {"bytes", packet.size()}});
     return;
@@ -85,22 +81,33 @@ void Session::send_frame(Bytes packet) {
     corrupt(packet);
     log_.write({{"fault", "corrupted reply"}});
   }
-  send_raw(esp::slip_encode(packet));
+  queue_raw(esp::slip_encode(packet), ready);
+}
+
+std::optional<Clock::time_point> Session::next_due() const {
+  if (pending_.empty()) return std::nullopt;
+  return pending_.front().due;
+}
+
+void Session::flush_due() {
+  auto now = Clock::now();
+  while (!pending_.empty() && pending_.front().due <= now) {
+    send_raw(pending_.front().bytes);
+    pending_.pop_front();
+  }
 }
 
 bool Session::on_readable() {
-  // Everything the host has sent so far is "on the wire"; the throttle then waits until its
-  // last byte would have arrived at the UART rate. One sleep per read (not per small slice)
-  // keeps scheduler jitter from adding up.
-  std::vector<std::uint8_t> buffer(65536);
-  ssize_t n = ::read(fd_, buffer.data(), buffer.size());
+  // Everything read now entered the host->chip line no earlier than now; the frames it
+  // completes are in the chip once the line has clocked all of it in.
+  ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
   if (n == 0) return false;
   if (n < 0) return errno == EINTR || errno == EAGAIN || errno == EIO;
   received_ += static_cast<std::uint64_t>(n);
   if (stalled()) return true;  // silent: read and forget
-  rx_throttle_.pass(static_cast<std::size_t>(n));
+  Clock::time_point arrived = rx_line_.carry(Clock::now(), static_cast<std::size_t>(n));
   std::vector<esp::SlipFrame> frames;
-  decoder_.feed(ByteView(buffer.data(), static_cast<std::size_t>(n)), frames);
+  decoder_.feed(ByteView(buffer_.data(), static_cast<std::size_t>(n)), frames);
   for (auto& frame : frames) {
     if (roll(options_.drop_rate)) {
       log_.write({{"fault", "dropped request"}, {"bytes", frame.data.size()}});
@@ -112,14 +119,25 @@ bool Session::on_readable() {
     }
     std::vector<Bytes> out;
     nlohmann::json entry = device_.on_frame(frame, out);
-    for (auto& packet : out) send_frame(std::move(packet));
+    BusyTime busy = device_.take_busy();
+    auto seconds = [](double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); };
+    Clock::time_point ready = std::max(arrived, device_free_) + seconds(busy.before);
+    device_free_ = ready + seconds(busy.after);
+    for (auto& packet : out) queue_frame(std::move(packet), ready);
+    if (std::uint32_t baud = device_.take_baud_change(); baud != 0 && options_.baud_limit != 0) {
+      // The reply above still goes out at the old rate (it is already on the line).
+      rx_line_.set_baud(baud);
+      tx_line_.set_baud(baud);
+    }
     if (!entry.is_null()) {
       entry["n"] = ++requests_;
       entry["rx"] = received_;
       entry["tx"] = sent_;
+      if (busy.before + busy.after > 0) entry["busy"] = busy.before + busy.after;
       log_.write(entry);
     }
   }
+  flush_due();
   return true;
 }
 

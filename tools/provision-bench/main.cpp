@@ -1,7 +1,8 @@
-// fwprov-provision-bench RECIPE LEDGER N: the host work `fwprov provision` does per device,
-// without a device: ledger allocation (one transaction), key, CSR, certificate from the
-// factory CA, DER, NVS storage image, certificate record and ledger commit. Prints the
-// median and mean per device and each part's median, in milliseconds.
+// fwprov-provision-bench RECIPE LEDGER N (LEDGER: a SQLite file or a postgresql:// URL): the
+// host work `fwprov provision` does per device, without a device: ledger allocation (one
+// transaction), key, CSR, certificate from the factory CA, DER, NVS storage image, certificate
+// record and ledger commit. Prints the median and mean per device and each part's median, in
+// milliseconds.
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -10,7 +11,7 @@
 #include <map>
 
 #include "fwprov/core/encoding.hpp"
-#include "fwprov/provision/ledger_sqlite.hpp"
+#include "fwprov/provision/ledger_open.hpp"
 #include "fwprov/provision/pipeline.hpp"
 
 using namespace fwprov;
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
     prepare.compress = false;
     prepare.load_stub = false;
     RunPlan plan = prepare_run(load_recipe(argv[1]), prepare);
-    auto ledger = open_sqlite_ledger(argv[2]);
+    auto ledger = open_ledger(argv[2]);  // a SQLite file or a postgresql:// URL
     int n = std::atoi(argv[3]);
     std::vector<double> total;
     std::map<std::string, std::vector<double>> parts;

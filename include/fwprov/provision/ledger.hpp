@@ -21,6 +21,10 @@
 
 namespace fwprov::provision {
 
+// The schema version every back end writes (schema_version table); a ledger with a higher one
+// was written by a newer fwprov and is refused.
+inline constexpr int kLedgerSchemaVersion = 2;
+
 struct SerialRule {
   std::string format;  // "ACME-{seq:06}"
   std::uint64_t first = 1;

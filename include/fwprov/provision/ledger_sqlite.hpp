@@ -8,8 +8,6 @@
 
 namespace fwprov::provision {
 
-inline constexpr int kLedgerSchemaVersion = 2;
-
 struct SqliteLedgerOptions {
   bool create = true;  // false: an Io error when the file does not exist (ledger list/show/export)
   bool read_only = false;

@@ -118,6 +118,8 @@ struct SecuritySection {
 
 struct LedgerSection {
   std::filesystem::path path;  // default: fwprov-ledger.db beside the recipe
+  std::string url;             // a shared PostgreSQL ledger instead (no password in it)
+  std::string url_env;         // or the environment variable holding that URL (it may hold a password)
   std::string station;
   std::string operator_name;
 };

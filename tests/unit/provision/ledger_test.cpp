@@ -6,9 +6,12 @@
 #include "fwprov/core/error.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/provision/ledger_sqlite.hpp"
+#include "ledger_backends.hpp"
 
 using namespace fwprov;
 using namespace fwprov::provision;
+using ledger_test::backends;
+using ledger_test::fresh_ledger;
 
 namespace {
 
@@ -27,8 +30,10 @@ AttemptResult ok_result() {
 
 }  // namespace
 
-TEST_CASE("serials are handed out in order, once each") {
-  auto ledger = open_sqlite_ledger(":memory:");
+TEST_CASE("serials are handed out in order, once each (every back end)") {
+  auto backend = GENERATE(from_range(backends()));
+  INFO("back end: " << backend);
+  auto ledger = fresh_ledger(backend);
   CHECK(ledger->peek_serial(kRule) == "ACME-000001");
   auto a = ledger->begin_attempt(start_for("24:0a:c4:00:00:01"), kRule);
   auto b = ledger->begin_attempt(start_for("24:0a:c4:00:00:02"), kRule);
@@ -41,8 +46,10 @@ TEST_CASE("serials are handed out in order, once each") {
   CHECK(ledger->begin_attempt(start_for("24:0a:c4:00:00:04"), kRule).serial == "ACME-000101");
 }
 
-TEST_CASE("a failed or interrupted device keeps its serial; a new certificate supersedes the old one") {
-  auto ledger = open_sqlite_ledger(":memory:");
+TEST_CASE("a failed or interrupted device keeps its serial, a new certificate supersedes the old one (every back end)") {
+  auto backend = GENERATE(from_range(backends()));
+  INFO("back end: " << backend);
+  auto ledger = fresh_ledger(backend);
   auto first = ledger->begin_attempt(start_for("24:0a:c4:00:00:01"), kRule);
   ledger->record_certificate(first, certificate("aa"));
   // interrupted: no finish_attempt
@@ -68,8 +75,10 @@ TEST_CASE("a failed or interrupted device keeps its serial; a new certificate su
   CHECK(ledger->show_device("24:0A:C4:00:00:01"));  // MAC in any case
 }
 
-TEST_CASE("a provisioned device is refused unless reprovisioning") {
-  auto ledger = open_sqlite_ledger(":memory:");
+TEST_CASE("a provisioned device is refused unless reprovisioning (every back end)") {
+  auto backend = GENERATE(from_range(backends()));
+  INFO("back end: " << backend);
+  auto ledger = fresh_ledger(backend);
   auto a = ledger->begin_attempt(start_for("24:0a:c4:00:00:01"), kRule);
   ledger->finish_attempt(a, ok_result());
   try {
@@ -85,8 +94,10 @@ TEST_CASE("a provisioned device is refused unless reprovisioning") {
   CHECK(again.serial == "ACME-000001");
 }
 
-TEST_CASE("failed attempts record the step and error") {
-  auto ledger = open_sqlite_ledger(":memory:");
+TEST_CASE("failed attempts record the step and error (every back end)") {
+  auto backend = GENERATE(from_range(backends()));
+  INFO("back end: " << backend);
+  auto ledger = fresh_ledger(backend);
   auto a = ledger->begin_attempt(start_for("24:0a:c4:00:00:01"), kRule);
   AttemptResult failed;
   failed.failed_step = "write ota_0";

@@ -14,6 +14,7 @@
 #include "fwprov/nvs/reader.hpp"
 #include "fwprov/pki/load.hpp"
 #include "fwprov/provision/ledger_sqlite.hpp"
+#include "ledger_backends.hpp"
 #include "fwprov/provision/pipeline.hpp"
 #include "fwprov/provision/station.hpp"
 #include "fwprov/sign/certificates.hpp"
@@ -112,14 +113,16 @@ const nvs::Item* item(const nvs::DecodedImage& image, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("one device end to end in memory") {
+TEST_CASE("one device end to end in memory (every ledger back end)") {
   fs::path dir = make_line("one");
   PrepareOptions prepare;
   prepare.load_stub = false;
   Recipe recipe = load_recipe(dir / "recipe.toml");
   recipe.device.read_back = true;
   RunPlan plan = prepare_run(std::move(recipe), prepare);
-  auto ledger = open_sqlite_ledger(":memory:");
+  auto backend = GENERATE(from_range(ledger_test::backends()));
+  INFO("ledger back end: " << backend);
+  auto ledger = ledger_test::fresh_ledger(backend);
   Bytes flash(4u << 20, 0xFF);
   MemoryDevice device("24:0a:c4:00:00:01", flash);
   FixedClock clock;
@@ -169,12 +172,14 @@ TEST_CASE("one device end to end in memory") {
   CHECK(detail->attempts.at(0).regions.size() == 5);
 }
 
-TEST_CASE("a link failure mid-device names the step, keeps the serial and records the failure") {
+TEST_CASE("a link failure mid-device names the step, keeps the serial and records the failure (every ledger back end)") {
   fs::path dir = make_line("linkfail");
   PrepareOptions prepare;
   prepare.load_stub = false;
   RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
-  auto ledger = open_sqlite_ledger(":memory:");
+  auto backend = GENERATE(from_range(ledger_test::backends()));
+  INFO("ledger back end: " << backend);
+  auto ledger = ledger_test::fresh_ledger(backend);
   Bytes flash(4u << 20, 0xFF);
   FixedClock clock;
   MemoryDevice device("24:0a:c4:00:00:01", flash);
@@ -200,12 +205,14 @@ TEST_CASE("a link failure mid-device names the step, keeps the serial and record
   CHECK(detail->certificates[1].state == "delivered");
 }
 
-TEST_CASE("a device that is not what the recipe says is refused before the ledger") {
+TEST_CASE("a device that is not what the recipe says is refused before the ledger (every ledger back end)") {
   fs::path dir = make_line("mismatch");
   PrepareOptions prepare;
   prepare.load_stub = false;
   RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
-  auto ledger = open_sqlite_ledger(":memory:");
+  auto backend = GENERATE(from_range(ledger_test::backends()));
+  INFO("ledger back end: " << backend);
+  auto ledger = ledger_test::fresh_ledger(backend);
   Bytes flash(4u << 20, 0xFF);
   FixedClock clock;
   MemoryDevice device("24:0a:c4:00:00:01", flash);
@@ -222,7 +229,9 @@ TEST_CASE("the station loop waits for a new MAC and hands out serials in order")
   PrepareOptions prepare;
   prepare.load_stub = false;
   RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
-  auto ledger = open_sqlite_ledger(":memory:");
+  auto backend = GENERATE(from_range(ledger_test::backends()));
+  INFO("ledger back end: " << backend);
+  auto ledger = ledger_test::fresh_ledger(backend);
   Bytes flash(4u << 20, 0xFF);
   FixedClock clock;
   // The fixture: each device still answers twice after it is done before the next is plugged in.
@@ -293,7 +302,9 @@ TEST_CASE("mode files and a per-device values CSV matched by MAC") {
   PrepareOptions prepare;
   prepare.load_stub = false;
   RunPlan plan = prepare_run(load_recipe(dir / "files.toml"), prepare);
-  auto ledger = open_sqlite_ledger(":memory:");
+  auto backend = GENERATE(from_range(ledger_test::backends()));
+  INFO("ledger back end: " << backend);
+  auto ledger = ledger_test::fresh_ledger(backend);
   Bytes flash(4u << 20, 0xFF);
   FixedClock clock;
   MemoryDevice device("24:0a:c4:00:00:01", flash);

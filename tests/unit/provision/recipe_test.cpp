@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include "fwprov/provision/ledger_open.hpp"
 #include "fwprov/provision/recipe.hpp"
+
+#include <cstdlib>
 
 using namespace fwprov;
 using namespace fwprov::provision;
@@ -124,4 +127,31 @@ TEST_CASE("defaults: no credentials, default serial, ledger beside the recipe") 
   CHECK(recipe.ledger.path == "fwprov-ledger.db");
   CHECK(recipe.partitions.offset == 0x8000);
   CHECK_THROWS_AS(parse_recipe("[device]\nchip = \"esp32\"\n", "r.toml"), Error);
+}
+
+TEST_CASE("[ledger] url and url_env name a PostgreSQL ledger; no password in the recipe") {
+  const std::string base = "[partitions]\ntable = \"t.csv\"\n[images]\nota_0 = \"fw.bin\"\n[ledger]\n";
+  Recipe recipe = parse_recipe(base + "url = \"postgresql://fwprov@db.line/factory\"\n", "line/r.toml");
+  CHECK(recipe_ledger_location(recipe) == "postgresql://fwprov@db.line/factory");
+  CHECK(recipe_ledger_location(parse_recipe(base + "path = \"l.db\"\n", "line/r.toml")) == "line/l.db");
+  auto error_of = [&](const std::string& text) {
+    try {
+      parse_recipe(base + text, "line/r.toml");
+    } catch (const Error& error) {
+      return error;
+    }
+    FAIL("no error for " << text);
+    return Error(ErrorKind::Internal, "unreachable");
+  };
+  Error password = error_of("url = \"postgresql://fwprov:s3cret@db.line/factory\"\n");
+  CHECK(password.where().field == "ledger.url");
+  CHECK(password.message().find("s3cret") == std::string::npos);
+  CHECK(error_of("url = \"/var/ledger.db\"\n").where().field == "ledger.url");
+  CHECK(error_of("path = \"l.db\"\nurl = \"postgresql://db/x\"\n").message().find("one of path, url and url_env") != std::string::npos);
+  Recipe env = parse_recipe(base + "url_env = \"FWPROV_RECIPE_TEST_URL\"\n", "line/r.toml");
+  ::unsetenv("FWPROV_RECIPE_TEST_URL");
+  CHECK_THROWS_WITH(recipe_ledger_location(env), Catch::Contains("FWPROV_RECIPE_TEST_URL") && Catch::Contains("not set"));
+  ::setenv("FWPROV_RECIPE_TEST_URL", "postgresql://fwprov:pw@db/x", 1);
+  CHECK(recipe_ledger_location(env) == "postgresql://fwprov:pw@db/x");  // a password is fine in the variable
+  ::unsetenv("FWPROV_RECIPE_TEST_URL");
 }
