@@ -84,7 +84,7 @@ void run_show(Context& context, const LedgerOptions& options) {
                           {"recipe_sha256", a.recipe_sha256}, {"result", a.result},
                           {"failed_step", a.failed_step.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.failed_step)},
                           {"error", a.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.error)},
-                          {"regions", a.regions}, {"durations_ms", a.durations}});
+                          {"regions", a.regions}, {"durations_ms", a.durations}, {"security", a.security}});
     nlohmann::json certificates = nlohmann::json::array();
     for (const auto& c : detail->certificates) certificates.push_back(ledger_certificate_json(c));
     doc["attempts"] = attempts;

@@ -114,8 +114,9 @@ void run_dry(Context& context, const RunPlan& plan, const ProvisionOptions& opti
   nlohmann::json outputs = nlohmann::json::array();
   for (const auto& region : regions) {
     std::string name = region.target + ".bin";
-    // The storage image holds the device's private key: 0600, like a key file.
-    bool secret = plan.storage_slot && region.target == plan.storage_slot->target && credentials.present;
+    // The storage and esp_secure_cert images hold the device's private key: 0600, like a key file.
+    bool secret = ((plan.storage_slot && region.target == plan.storage_slot->target) || (plan.secure_cert && region.target == plan.secure_cert->slot.target)) &&
+                  credentials.present;
     batch.add(dir / name, region.bytes, secret ? FileMode::Secret : FileMode::Public);
     list.push_back({{"offset", fmt::format("0x{:X}", region.offset)}, {"partition", region.target}, {"file", name},
                     {"size", region.bytes.size()}, {"sha256", to_hex(region.sha256)}, {"source", region.source}});

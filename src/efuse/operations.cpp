@@ -14,6 +14,7 @@
 #include "fwprov/pki/load.hpp"
 #include "fwprov/sign/espsecure.hpp"
 #include "fwprov/sign/key.hpp"
+#include "fwprov/sign/secure_boot_chips.hpp"
 
 namespace fwprov::efuse {
 
@@ -276,10 +277,13 @@ Bytes secure_boot_key_digest(const std::string& pem_path, const ChipTable& chip,
   const pki::PkeyPtr key = pki::load_public_key_file(pem_path);
   const sign::KeyInfo info = sign::key_info(key.get());
   sign::espsecure::sbv2_require_key(info, pem_path);
-  if (!info.is_rsa() && !chip.secure_boot_ecdsa) {
+  // The one table of what each ROM verifies (sign/secure_boot_chips.hpp). A warning, not a
+  // refusal: espefuse burns it, and the golden EC chains must stay identical.
+  const auto support = sign::sbv2_chip_support(chip.name);
+  if (support && !sign::sbv2_chip_accepts(*support, info)) {
     warnings.push_back(pem_path + ": " + info.describe() + " key, but the " + chip.display_name +
-                       " ROM verifies secure boot v2 signatures with RSA-3072 only: a chip with this digest will not boot "
-                       "images signed with this key");
+                       " ROM verifies secure boot v2 signatures with " + support->accepted() +
+                       " only: a chip with this digest will not boot images signed with this key");
   }
   return sign::espsecure::sbv2_public_key_digest(key.get());
 }

@@ -3,9 +3,9 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "fwprov/core/encoding.hpp"
+#include "fwprov/efuse/loader_port.hpp"
 
 namespace fwprov::provision {
 namespace {
@@ -43,8 +43,7 @@ class EspLink final : public DeviceLink {
     loader_->attach_flash(size);
     const auto& chip = loader_->chip();
     confirm_mac(chip);
-    identity_.chip = chip.name;
-    std::transform(identity_.chip.begin(), identity_.chip.end(), identity_.chip.begin(), [](unsigned char c) { return std::tolower(c); });
+    identity_.chip = std::string(chip.target->esptool_name);
     identity_.description = chip.description;
     identity_.mac = esp::esp32::format_mac(chip.mac);
     identity_.flash_size = id.size.value_or(0);
@@ -65,6 +64,12 @@ class EspLink final : public DeviceLink {
 
   void finish() override { loader_->leave(options_.after); }
 
+  efuse::RegisterPort& efuse_port(const efuse::ChipTable& chip) override {
+    if (!loader_) throw Error(ErrorKind::Internal, "eFuse access before connect");
+    efuse_port_.emplace(*loader_, chip);
+    return *efuse_port_;
+  }
+
   std::string describe() const override { return options_.port; }
 
  private:
@@ -82,6 +87,7 @@ class EspLink final : public DeviceLink {
   EspLinkOptions options_;
   std::unique_ptr<esp::Transport> transport_;
   std::optional<esp::Loader> loader_;
+  std::optional<efuse::LoaderPort> efuse_port_;
   ChipIdentity identity_;
 };
 

@@ -64,6 +64,10 @@ CREATE TABLE certificates (
 );
 CREATE INDEX certificates_by_device ON certificates(device_id);
 )sql",
+    // 2: [security]'s record per attempt (JSON: key SHA-256, never the key; blocks; digest).
+    R"sql(
+ALTER TABLE attempts ADD COLUMN security TEXT;
+)sql",
 };
 static_assert(std::size(kPgMigrations) == kLedgerSchemaVersion);
 
@@ -167,8 +171,10 @@ class PostgresLedger final : public Ledger {
     std::string now = utc_timestamp();
     pg::Param step = result.ok ? pg::Param() : pg::Param(result.failed_step);
     pg::Param error = result.ok ? pg::Param() : pg::Param(result.error);
-    db_.exec("UPDATE attempts SET ended = $1, result = $2, failed_step = $3, error = $4, regions = $5, durations = $6 WHERE id = $7",
-             {now, std::string(result.ok ? "ok" : "failed"), step, error, result.regions.dump(), result.durations.dump(), number(allocation.attempt_id)});
+    pg::Param security = result.security.is_null() ? pg::Param() : pg::Param(result.security.dump());
+    db_.exec("UPDATE attempts SET ended = $1, result = $2, failed_step = $3, error = $4, regions = $5, durations = $6, security = $8 WHERE id = $7",
+             {now, std::string(result.ok ? "ok" : "failed"), step, error, result.regions.dump(), result.durations.dump(), number(allocation.attempt_id),
+              security});
     if (result.ok) db_.exec("UPDATE certificates SET state = 'delivered' WHERE attempt_id = $1 AND state = 'issued'", {number(allocation.attempt_id)});
     db_.exec("UPDATE devices SET last_seen = $1 WHERE id = $2", {now, number(allocation.device_id)});
     tx.commit();
@@ -194,7 +200,7 @@ class PostgresLedger final : public Ledger {
     if (!device) return std::nullopt;
     DeviceDetail detail;
     detail.device = *device;
-    auto a = db_.exec("SELECT id, started, ended, station, operator, fwprov_version, recipe_sha256, result, failed_step, error, regions, durations "
+    auto a = db_.exec("SELECT id, started, ended, station, operator, fwprov_version, recipe_sha256, result, failed_step, error, regions, durations, security "
                       "FROM attempts WHERE device_id = $1 ORDER BY id", {number(device->id)});
     for (int i = 0; i < a.rows(); ++i) {
       AttemptRow row;
@@ -210,6 +216,7 @@ class PostgresLedger final : public Ledger {
       row.error = a.text(i, 9);
       row.regions = pg_json_column(a.text(i, 10));
       row.durations = pg_json_column(a.text(i, 11));
+      row.security = pg_json_column(a.text(i, 12));
       detail.attempts.push_back(std::move(row));
     }
     auto c = db_.exec(fmt::format("SELECT {} FROM certificates WHERE device_id = $1 ORDER BY id", kCertificateColumns).c_str(), {number(device->id)});

@@ -63,6 +63,10 @@ CREATE TABLE certificates (
 );
 CREATE INDEX certificates_by_device ON certificates(device_id);
 )sql",
+    // 2: [security]'s record per attempt (JSON: key SHA-256, never the key; blocks; digest).
+    R"sql(
+ALTER TABLE attempts ADD COLUMN security TEXT;
+)sql",
 };
 static_assert(std::size(kMigrations) == kLedgerSchemaVersion);
 
@@ -218,11 +222,14 @@ class SqliteLedger final : public Ledger {
   void finish_attempt(const Allocation& allocation, const AttemptResult& result) override {
     Transaction tx(*this);
     std::string now = utc_timestamp();
-    Statement update(db_, "UPDATE attempts SET ended = ?1, result = ?2, failed_step = ?3, error = ?4, regions = ?5, durations = ?6 WHERE id = ?7", origin_);
+    Statement update(db_, "UPDATE attempts SET ended = ?1, result = ?2, failed_step = ?3, error = ?4, regions = ?5, durations = ?6, security = ?8 WHERE id = ?7", origin_);
     update.bind(1, now).bind(2, std::string(result.ok ? "ok" : "failed"));
     if (result.ok) update.bind_null(3).bind_null(4);
     else update.bind(3, result.failed_step).bind(4, result.error);
-    update.bind(5, result.regions.dump()).bind(6, result.durations.dump()).bind(7, allocation.attempt_id).run();
+    update.bind(5, result.regions.dump()).bind(6, result.durations.dump()).bind(7, allocation.attempt_id);
+    if (result.security.is_null()) update.bind_null(8);
+    else update.bind(8, result.security.dump());
+    update.run();
     if (result.ok)
       Statement(db_, "UPDATE certificates SET state = 'delivered' WHERE attempt_id = ?1 AND state = 'issued'", origin_).bind(1, allocation.attempt_id).run();
     Statement(db_, "UPDATE devices SET last_seen = ?1 WHERE id = ?2", origin_).bind(1, now).bind(2, allocation.device_id).run();
@@ -244,7 +251,7 @@ class SqliteLedger final : public Ledger {
     if (!device) return std::nullopt;
     DeviceDetail detail;
     detail.device = *device;
-    Statement a(db_, "SELECT id, started, ended, station, operator, fwprov_version, recipe_sha256, result, failed_step, error, regions, durations "
+    Statement a(db_, "SELECT id, started, ended, station, operator, fwprov_version, recipe_sha256, result, failed_step, error, regions, durations, security "
                      "FROM attempts WHERE device_id = ?1 ORDER BY id", origin_);
     a.bind(1, device->id);
     while (a.step()) {
@@ -261,6 +268,7 @@ class SqliteLedger final : public Ledger {
       row.error = a.text(9);
       row.regions = parse_json_column(a.text(10));
       row.durations = parse_json_column(a.text(11));
+      row.security = parse_json_column(a.text(12));
       detail.attempts.push_back(std::move(row));
     }
     Statement c(db_, (std::string(kCertificateSelect) + " WHERE device_id = ?1 ORDER BY id").c_str(), origin_);

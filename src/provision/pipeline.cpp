@@ -8,7 +8,9 @@
 
 #include "fwprov/core/atomic_output.hpp"
 #include "fwprov/core/encoding.hpp"
+#include "fwprov/efuse/efuses.hpp"
 #include "fwprov/nvs/reader.hpp"
+#include "fwprov/provision/secure_cert_partition.hpp"
 #include "fwprov/provision/storage.hpp"
 
 namespace fwprov::provision {
@@ -100,12 +102,18 @@ std::string normalize_mac(const std::string& text) {
 
 std::vector<Region> device_regions(const RunPlan& plan, const DeviceIdentity& identity, const DeviceCredentials& credentials, Warnings* warnings) {
   std::vector<Region> regions = plan.common;
+  if (plan.secure_cert) {
+    Region region = secure_cert_region(plan, identity, credentials);
+    check_region(region, regions, plan.recipe.secure_cert.where);
+    regions.push_back(std::move(region));
+    std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.offset < b.offset; });
+  }
   if (plan.storage_slot) {
     Region storage = *plan.storage_slot;
     storage.bytes = build_storage_image(plan, identity, credentials, warnings);
     storage.sha256 = sha256(storage.bytes);
     storage.source = "generated (" + plan.recipe.storage.csv.string() + ")";
-    check_region(storage, plan.common, SourceLocation(plan.recipe.file.string(), 0, 0, "storage.partition"));
+    check_region(storage, regions, SourceLocation(plan.recipe.file.string(), 0, 0, "storage.partition"));
     regions.push_back(std::move(storage));
     std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.offset < b.offset; });
   }
@@ -124,6 +132,7 @@ nlohmann::json DeviceReport::to_json() const {
                         {"durations_ms", durations_json(durations)}};
   if (!certificate_subject.empty()) doc["certificate_subject"] = certificate_subject;
   if (kept_private_key) doc["kept_private_key"] = kept_private_key->string();
+  if (!security.is_null()) doc["security"] = security;
   if (error) {
     doc["failed_step"] = failed_step;
     doc["error"] = {{"kind", kind_name(error->kind())}, {"message", error->message()}, {"exit_code", exit_code(error->kind())}};
@@ -178,6 +187,25 @@ DeviceReport provision_device(const RunPlan& plan, DeviceLink& link, Ledger& led
     // the device's key is in the storage image now; drop our copy
     credentials.private_key_der = SecretBytes();
 
+    // [security]: everything the chip would refuse is refused here, before the first write;
+    // the burn itself comes after the last write, so a failed write leaves the key block free.
+    std::optional<efuse::Efuses> fuses;
+    std::optional<DeviceFlashKey> flash_key;
+    std::vector<std::string> encrypted;
+    if (plan.security.chip) {
+      steps.run("security", plan.security.flash_encryption ? "flash encryption key" : "secure boot digest", [&] {
+        fuses.emplace(*plan.security.chip, link.efuse_port(*plan.security.chip));
+        if (plan.security.flash_encryption) flash_key = make_flash_key(plan.security, *fuses);
+        std::vector<std::string> notes;
+        stage_security(plan.security, recipe.security.mode, *fuses, flash_key ? &*flash_key : nullptr, notes);
+        if (flash_key) encrypt_regions(regions, plan.security, *flash_key);
+        for (const auto& region : regions)
+          if (region.encrypt) encrypted.push_back(region.target);
+      });
+      report.security = security_record(plan.security, recipe.security.mode, flash_key ? &*flash_key : nullptr, encrypted);
+      report.security["burned"] = false;
+    }
+
     for (const auto& region : regions) {
       steps.run("write " + region.target, fmt::format("0x{:X}", region.offset), [&] {
         RegionWrite written = link.write(region, hooks.progress ? hooks.progress(region) : ProgressFn());
@@ -190,12 +218,21 @@ DeviceReport provision_device(const RunPlan& plan, DeviceLink& link, Ledger& led
       auto storage = std::find_if(regions.begin(), regions.end(), [&](const Region& r) { return r.target == plan.storage_slot->target; });
       steps.run("verify", storage->target, [&] { check_read_back(link, *storage); });
     }
+    if (fuses) {
+      steps.run("efuse", plan.security.chip->display_name, [&] {
+        std::vector<std::string> notes;
+        fuses->burn(notes);
+      });
+      report.security["burned"] = true;
+      flash_key.reset();  // the key lives in the chip's eFuses only now
+    }
     steps.run("reset", recipe.device.after, [&] { link.finish(); });
 
     AttemptResult result;
     result.ok = true;
     result.regions = regions_json(report.regions);
     result.durations = durations_json(report.durations);
+    result.security = report.security;
     steps.run("ledger", "commit", [&] { ledger.finish_attempt(*allocation, result); });
     report.ok = true;
   } catch (const Error& error) {
@@ -212,6 +249,7 @@ DeviceReport provision_device(const RunPlan& plan, DeviceLink& link, Ledger& led
       result.error = error.what();
       result.regions = regions_json(report.regions);
       result.durations = durations_json(report.durations);
+      result.security = report.security;
       try {
         ledger.finish_attempt(*allocation, result);
       } catch (const Error& ledger_error) {

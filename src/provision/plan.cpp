@@ -13,6 +13,7 @@
 #include "fwprov/partitions/otadata.hpp"
 #include "fwprov/pki/convert.hpp"
 #include "fwprov/provision/placeholders.hpp"
+#include "fwprov/provision/secure_cert_partition.hpp"
 #include "fwprov/provision/storage.hpp"
 #include "template_names.hpp"
 
@@ -81,7 +82,7 @@ RunPlan prepare_run(Recipe recipe, const PrepareOptions& options) {
 
   std::vector<Region> regions;
   Region table_region{"partition-table", r.partitions.offset, partitions::kTableSectorSize, image::pad_to(table_binary, 4),
-                      (r.dir / r.partitions.table).string(), {}, {}};
+                      (r.dir / r.partitions.table).string(), {}, {}, false};
   regions.push_back(std::move(table_region));
 
   for (const auto& entry : r.images) {
@@ -198,16 +199,22 @@ RunPlan prepare_run(Recipe recipe, const PrepareOptions& options) {
   if (options.load_stub && !r.device.no_stub) {
     if (r.device.stub)
       plan.stub = at_key(key_at(r, "device.stub"), [&] { return esp::load_stub_json(r.dir / *r.device.stub); });
-    else if (auto found = esp::find_installed_stub())
+    else if (auto found = esp::find_stub(r.device.chip))  // the chip's first stub build (revision-specific builds: device.stub)
       plan.stub = esp::load_stub_json(*found);
   }
+
+  plan.security = prepare_security(r);
+  prepare_secure_cert(plan, regions);
+  if (plan.security.flash_encryption)
+    for (auto& region : regions) region.encrypt = must_encrypt(region.target, plan.table);
 
   std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.offset < b.offset; });
   for (auto& region : regions) region.sha256 = sha256(region.bytes);
   plan.common = std::move(regions);
   if (options.compress)  // the bytes live in plan.common, which is not resized again
     for (auto& region : plan.common)
-      region.compressed = std::async(std::launch::async, esp::deflate_image, ByteView(region.bytes)).share();
+      if (!region.encrypt)  // encrypted per device: compressing the plain bytes would be wasted
+        region.compressed = std::async(std::launch::async, esp::deflate_image, ByteView(region.bytes)).share();
   return plan;
 }
 

@@ -12,6 +12,8 @@
 #include <toml++/toml.h>
 
 #include "fwprov/core/file_io.hpp"
+#include "fwprov/efuse/chip_table.hpp"
+#include "fwprov/esp/target_table.hpp"
 #include "fwprov/provision/ledger_open.hpp"
 #include "fwprov/provision/placeholders.hpp"
 #include "template_names.hpp"
@@ -97,8 +99,10 @@ void read_device(const RecipeReader& r, const toml::table& t, DeviceSection& d) 
   if (auto v = r.text(t, "device", "chip")) {
     d.chip = *v;
     if (d.chip == "auto")
-      r.fail(*t.get("chip"), "device.chip", "\"auto\" is not supported yet; name the chip (esp32)");
-    r.one_of(t, "device", "chip", d.chip, {"esp32"});
+      r.fail(*t.get("chip"), "device.chip", "\"auto\" is not supported yet; name the chip (esp32, esp32c3, ...)");
+    std::set<std::string> chips;
+    for (const auto& target : esp::all_targets()) chips.emplace(target.esptool_name);
+    r.one_of(t, "device", "chip", d.chip, chips);
   }
   if (auto v = r.text(t, "device", "flash_mode")) {
     d.flash_mode = *v;
@@ -244,6 +248,53 @@ void read_storage(const RecipeReader& r, const toml::table& t, StorageSection& s
   if (auto v = r.text(t, "storage", "keys_dir")) s.keys_dir = *v;
 }
 
+void read_security(const RecipeReader& r, const toml::table& t, SecuritySection& s, const std::string& chip) {
+  r.only_keys(t, "security", {"flash_encryption", "mode", "key_block", "secure_boot_key", "secure_boot_digest_block"});
+  s.present = true;
+  s.where = r.at(t, "security");
+  if (auto v = r.text(t, "security", "flash_encryption")) {
+    r.one_of(t, "security", "flash_encryption", *v, {"per-device", "none"});
+    s.flash_encryption = *v == "per-device" ? FlashEncryption::PerDevice : FlashEncryption::None;
+  }
+  if (auto v = r.text(t, "security", "mode")) {
+    r.one_of(t, "security", "mode", *v, {"release", "development"});
+    s.mode = *v == "development" ? SecurityMode::Development : SecurityMode::Release;
+  }
+  if (auto v = r.text(t, "security", "key_block")) s.key_block = *v;
+  if (auto v = r.text(t, "security", "secure_boot_key")) {
+    if (v->empty()) r.fail(*t.get("secure_boot_key"), "security.secure_boot_key", "empty file name");
+    s.secure_boot_key = *v;
+    s.secure_boot_where = r.where(t, "security", "secure_boot_key");
+  }
+  if (auto v = r.text(t, "security", "secure_boot_digest_block")) s.digest_block = *v;
+  const auto efuse_chips = efuse::chip_names();
+  if (std::find(efuse_chips.begin(), efuse_chips.end(), chip) == efuse_chips.end()) {
+    std::string list;
+    for (const auto& name : efuse_chips) list += (list.empty() ? "" : ", ") + name;
+    r.fail(t, "security", fmt::format("fwprov burns eFuses of {} only, not {} (device.chip)", list, chip));
+  }
+  // Keys that only mean something with the feature they configure.
+  if (t.get("key_block") && s.flash_encryption == FlashEncryption::None)
+    r.fail(*t.get("key_block"), "security.key_block", "only used with flash_encryption = \"per-device\"");
+  if (t.get("mode") && s.flash_encryption == FlashEncryption::None)
+    r.fail(*t.get("mode"), "security.mode", "only used with flash_encryption = \"per-device\"");
+  if (t.get("secure_boot_digest_block") && !s.secure_boot_key)
+    r.fail(*t.get("secure_boot_digest_block"), "security.secure_boot_digest_block", "only used with secure_boot_key");
+}
+
+void read_secure_cert(const RecipeReader& r, const toml::table& t, SecureCertSection& s, const CredentialsSection& credentials) {
+  r.only_keys(t, "secure_cert", {"partition", "ca_cert", "csv"});
+  s.present = true;
+  s.where = r.at(t, "secure_cert");
+  if (auto v = r.text(t, "secure_cert", "partition")) s.partition = *v;
+  if (auto v = r.text(t, "secure_cert", "ca_cert")) s.ca_cert = *v;
+  if (auto v = r.text(t, "secure_cert", "csv")) s.csv = *v;
+  if (credentials.mode == CredentialMode::None)
+    r.fail(t, "secure_cert", "needs the device's certificate and key: [credentials] mode = \"issue\" or \"files\"");
+  if (!s.ca_cert && credentials.mode != CredentialMode::Issue)
+    r.fail(t, "secure_cert.ca_cert", "missing (with mode \"files\" there is no factory CA certificate to use)");
+}
+
 void read_ledger(const RecipeReader& r, const toml::table& t, LedgerSection& l) {
   r.only_keys(t, "ledger", {"path", "url", "url_env", "station", "operator"});
   if (auto v = r.text(t, "ledger", "path")) l.path = *v;
@@ -287,7 +338,7 @@ Recipe parse_recipe(std::string_view text, const fs::path& path) {
   recipe.file = path;
   recipe.dir = path.parent_path();
   recipe.sha256 = sha256(ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
-  r.only_keys(root, "", {"device", "partitions", "images", "identity", "credentials", "files", "storage", "ledger"});
+  r.only_keys(root, "", {"device", "partitions", "images", "identity", "credentials", "files", "storage", "security", "secure_cert", "ledger"});
   if (auto* t = r.section(root, "device")) read_device(r, *t, recipe.device);
   auto* partitions = r.section(root, "partitions");
   if (!partitions) throw Error(ErrorKind::Input, SourceLocation(path.string(), 0, 0, "partitions"), "missing [partitions] (table = \"partitions.csv\")");
@@ -298,9 +349,12 @@ Recipe parse_recipe(std::string_view text, const fs::path& path) {
   if (auto* t = r.section(root, "credentials")) read_credentials(r, *t, recipe.credentials, recipe.dir);
   if (auto* t = r.section(root, "files")) read_files(r, *t, recipe.files);
   if (auto* t = r.section(root, "storage")) read_storage(r, *t, recipe.storage);
+  recipe.partitions.bootloader_offset = esp::target_by_name(recipe.device.chip)->bootloader_offset;
+  if (auto* t = r.section(root, "security")) read_security(r, *t, recipe.security, recipe.device.chip);
+  if (auto* t = r.section(root, "secure_cert")) read_secure_cert(r, *t, recipe.secure_cert, recipe.credentials);
   if (auto* t = r.section(root, "ledger")) read_ledger(r, *t, recipe.ledger);
   if (recipe.ledger.path.empty()) recipe.ledger.path = "fwprov-ledger.db";
-  if (recipe.images.empty() && !recipe.storage.present)
+  if (recipe.images.empty() && !recipe.storage.present && !recipe.secure_cert.present)
     throw Error(ErrorKind::Input, SourceLocation(path.string(), 0, 0, "images"), "nothing to flash: no [images] and no [storage]");
   return recipe;
 }

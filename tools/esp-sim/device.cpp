@@ -213,7 +213,11 @@ void Device::handle_change_baudrate(const Request& request, std::vector<Bytes>& 
 }
 
 std::uint32_t Device::read_register(std::uint32_t address) const {
-  if (config_.efuse && config_.efuse->owns(address)) return config_.efuse->read(address);
+  if (config_.efuse && config_.efuse->owns(address)) {
+    // The factory-programmed words (MAC, revision) show through, but are not part of the file.
+    auto factory = registers_.find(address);
+    return config_.efuse->read(address) | (factory == registers_.end() ? 0 : factory->second);
+  }
   for (const auto& handler : handlers_)
     if (address >= handler.first && address <= handler.last && handler.read)
       if (auto value = handler.read(address)) return *value;

@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   app.add_option("--chip-revision", revision_text, "Chip revision MAJOR.MINOR in eFuse (default: the chip's demo revision; not for esp32, always v3.0)");
   app.add_option("--mac", mac_text, "MAC address in eFuse (default: one per chip, 24:0a:c4:12:34:56 on the ESP32)");
   app.add_option("--efuse", efuse_path,
-                 "eFuse controller state as an espefuse virtual eFuse FILE (ESP32; loaded, rewritten after every write)");
+                 "eFuse controller state as an espefuse virtual eFuse FILE (" + SimEfuse::simulated_chips() + "; loaded, rewritten after every write)");
   app.add_flag("--no-banner", no_banner, "Do not print the ROM boot banner when a host connects");
   app.add_flag("--next-device-on-disconnect", next_on_disconnect,
                "After a host flashed this device completely and disconnected, swap in the next one (MAC + 1, blank flash); "
@@ -176,11 +176,12 @@ int main(int argc, char** argv) {
     config.max_baud = link.baud_limit;
     std::unique_ptr<SimEfuse> efuse;
     if (!efuse_path.empty()) {
-      if (chip_name != "esp32") {
-        std::fprintf(stderr, "fwprov-sim: --efuse simulates the ESP32's eFuse controller only (not --chip %s)\n", chip_name.c_str());
+      if (!SimEfuse::simulates(chip_name)) {
+        std::fprintf(stderr, "fwprov-sim: --efuse simulates the eFuse controller of %s only (not --chip %s)\n",
+                     SimEfuse::simulated_chips().c_str(), chip_name.c_str());
         return 2;
       }
-      efuse = std::make_unique<SimEfuse>("esp32", efuse_path);
+      efuse = std::make_unique<SimEfuse>(chip_name, efuse_path);
       config.efuse = efuse.get();
     }
     FlashFile flash(flash_path, static_cast<std::uint32_t>(*flash_size));

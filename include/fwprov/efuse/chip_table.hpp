@@ -100,6 +100,20 @@ struct BlockErrorBits {
   int count_shift = -1;         // 3-bit count at this shift
 };
 
+// What provisioning burns to turn on flash encryption with a host-made key and to record a
+// secure boot v2 key digest (fact sheets flash-encryption.md §4, efuse.md §3-4): per chip, so
+// the provisioning code has no per-chip branches.
+struct SecurityFuses {
+  bool xts = true;               // XTS-AES (32-byte key file: XTS-AES-128); else the ESP32 scheme
+  std::string key_block;         // default block for the flash encryption key (name or alias)
+  std::string key_purpose;       // burned with it; empty on ESP32 (the block's role is fixed)
+  std::string crypt_counter;     // FLASH_CRYPT_CNT / SPI_BOOT_CRYPT_CNT: odd popcount = on
+  std::vector<std::pair<std::string, std::uint64_t>> config;  // also burned (ESP32: FLASH_CRYPT_CONFIG 0xF)
+  std::vector<std::string> release_fields;  // release mode: no encrypted/decrypted access from download mode
+  std::string digest_block;      // default block for the secure boot v2 digest
+  std::string digest_purpose;    // SECURE_BOOT_DIGEST0; empty on ESP32 (BLOCK2)
+};
+
 struct ChipTable {
   std::string name;          // "esp32", "esp32c3", ...
   std::string display_name;  // "ESP32", "ESP32-C3", ...
@@ -115,8 +129,7 @@ struct ChipTable {
   // How espefuse reads them: once per register and check (S3, C6), or the fail and count
   // register of every block in turn (C3, whose fail bits sit one block off).
   bool error_registers_read_once = true;
-  // Secure boot v2 in this chip's ROM verifies ECDSA keys too (else RSA-3072 only).
-  bool secure_boot_ecdsa = false;
+  SecurityFuses security;
 
   const BlockDef* find_block(std::string_view name_or_alias) const;
   const FieldDef* find_field(std::string_view name_or_alt) const;

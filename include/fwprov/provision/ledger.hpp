@@ -23,7 +23,7 @@ namespace fwprov::provision {
 
 // The schema version every back end writes (schema_version table); a ledger with a higher one
 // was written by a newer fwprov and is refused.
-inline constexpr int kLedgerSchemaVersion = 1;
+inline constexpr int kLedgerSchemaVersion = 2;
 
 struct SerialRule {
   std::string format;  // "ACME-{seq:06}"
@@ -62,6 +62,7 @@ struct AttemptResult {
   std::string error;
   nlohmann::json regions = nlohmann::json::array();  // [{partition, offset, size, sha256, md5_verified}]
   nlohmann::json durations = nlohmann::json::object();  // step -> milliseconds
+  nlohmann::json security = nullptr;  // [security]: key SHA-256 (never the key), blocks, digest
 };
 
 struct CertificateRow {
@@ -79,6 +80,7 @@ struct AttemptRow {
   std::string result;  // incomplete | ok | failed
   std::string failed_step, error;
   nlohmann::json regions, durations;
+  nlohmann::json security;  // null when the attempt had no [security]
 };
 
 struct DeviceRow {

@@ -14,13 +14,14 @@
 
 #include "fwprov/core/diagnostics.hpp"
 #include "fwprov/core/error.hpp"
+#include "fwprov/efuse/register_port.hpp"
 #include "fwprov/provision/ledger.hpp"
 #include "fwprov/provision/plan.hpp"
 
 namespace fwprov::provision {
 
 struct ChipIdentity {
-  std::string chip;         // "esp32" (lower case, as recipes name chips)
+  std::string chip;         // esptool's name: "esp32", "esp32c3" (as recipes name chips)
   std::string description;  // "ESP32-D0WD-V3 (revision v3.0)"
   std::string mac;          // "24:0a:c4:12:34:56"
   std::uint32_t flash_size = 0;  // 0: unknown
@@ -40,6 +41,9 @@ class DeviceLink {
   virtual RegionWrite write(const Region& region, const ProgressFn& progress) = 0;
   virtual Bytes read(std::uint32_t offset, std::uint32_t size) = 0;
   virtual void finish() = 0;  // reset into the application (the recipe's `after`)
+  // The chip's eFuse controller registers over the same session (after connect()), for
+  // [security]'s burns. `chip` is the connected chip's eFuse table.
+  virtual efuse::RegisterPort& efuse_port(const efuse::ChipTable& chip) = 0;
   virtual std::string describe() const = 0;
 };
 
@@ -75,6 +79,7 @@ struct DeviceReport {
   std::string failed_step;
   std::optional<Error> error;
   std::optional<std::filesystem::path> kept_private_key;
+  nlohmann::json security;  // [security]: key SHA-256, blocks, digest (null without [security])
 
   nlohmann::json to_json() const;
 };

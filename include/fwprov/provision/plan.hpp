@@ -18,6 +18,8 @@
 #include "fwprov/partitions/table.hpp"
 #include "fwprov/provision/credentials.hpp"
 #include "fwprov/provision/recipe.hpp"
+#include "fwprov/provision/security.hpp"
+#include "fwprov/secure_cert/entries.hpp"
 
 namespace fwprov::provision {
 
@@ -31,6 +33,7 @@ struct Region {
   // deflate of `bytes`, made once per run in the background (it overlaps the first connect);
   // not valid(): compressed when written.
   std::shared_future<Bytes> compressed;
+  bool encrypt = false;       // [security] flash encryption: encrypted per device before it is written
 };
 
 struct ValuesTable {
@@ -38,6 +41,14 @@ struct ValuesTable {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> lines;
+};
+
+// [secure_cert] settled once: where the partition goes, the CA certificate, the CSV's TLVs.
+struct SecureCertPlan {
+  Region slot;                                 // offset and capacity of the per-device partition
+  Bytes ca_der;
+  std::vector<secure_cert::EntrySpec> extra;   // the CSV's rows, duplicates already refused
+  std::filesystem::path csv_folder;
 };
 
 struct RunPlan {
@@ -52,6 +63,8 @@ struct RunPlan {
   image::FlashParams flash_params;
   std::optional<std::uint32_t> flash_size;    // the recipe's, when not "keep"
   std::optional<esp::StubImage> stub;
+  SecurityPlan security;                      // [security]: chip table, key block, secure boot digest
+  std::optional<SecureCertPlan> secure_cert;  // [secure_cert]
 };
 
 struct PrepareOptions {

@@ -20,8 +20,8 @@ namespace fwprov::provision {
 using RecipeLocation = SourceLocation;
 
 struct DeviceSection {
-  // "esp32" today. Chip facts come from the esp/image tables; "auto" and other chips slot in
-  // here once those tables know them (docs/provision.md).
+  // esptool's chip name ("esp32", "esp32c3", ...). Chip facts (bootloader offset, eFuse
+  // layout) come from the esp and efuse chip tables.
   std::string chip = "esp32";
   std::string flash_mode = "keep";  // qio|qout|dio|dout|keep (bootloader header)
   std::string flash_freq = "keep";  // 80m|40m|26m|20m|keep
@@ -44,7 +44,7 @@ struct ImageEntry {
 struct PartitionsSection {
   std::filesystem::path table;
   std::uint32_t offset = 0x8000;
-  std::uint32_t bootloader_offset = 0x1000;  // ESP32; from the chip table when other chips come
+  std::uint32_t bootloader_offset = 0x1000;  // from the esp chip table (device.chip)
   RecipeLocation where;
 };
 
@@ -90,6 +90,32 @@ struct StorageSection {
   RecipeLocation where;
 };
 
+// [secure_cert]: the device's esp_secure_cert partition (CA cert, device cert, private key,
+// extra TLVs from a CSV), built per device (docs/provision.md "[secure_cert]").
+struct SecureCertSection {
+  bool present = false;
+  std::string partition = "esp_secure_cert";
+  std::optional<std::filesystem::path> ca_cert;  // default: the factory CA's certificate (mode issue)
+  std::optional<std::filesystem::path> csv;      // more TLVs, configure_esp_secure_cert's CSV
+  RecipeLocation where;
+};
+
+enum class FlashEncryption { None, PerDevice };
+enum class SecurityMode { Release, Development };
+
+// [security]: flash encryption with a key made per device, a secure boot v2 key digest
+// (docs/provision.md "[security]"). Block names default to the chip's (efuse chip table).
+struct SecuritySection {
+  bool present = false;
+  FlashEncryption flash_encryption = FlashEncryption::None;
+  SecurityMode mode = SecurityMode::Release;  // release: the counter cannot be turned off again
+  std::string key_block;                      // empty: the chip's default
+  std::optional<std::filesystem::path> secure_boot_key;  // public key (or key pair) PEM
+  std::string digest_block;                   // empty: the chip's default
+  RecipeLocation where;                       // [security] itself
+  RecipeLocation secure_boot_where;
+};
+
 struct LedgerSection {
   std::filesystem::path path;  // default: fwprov-ledger.db beside the recipe
   std::string url;             // a shared PostgreSQL ledger instead (no password in it)
@@ -109,6 +135,8 @@ struct Recipe {
   CredentialsSection credentials;
   std::vector<CommonFile> files;
   StorageSection storage;
+  SecuritySection security;
+  SecureCertSection secure_cert;
   LedgerSection ledger;
 };
 

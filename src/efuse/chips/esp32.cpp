@@ -29,6 +29,15 @@ ChipTable esp32_table() {
 #include "esp32_fields.inc"
   };
   chip.postponed_fields = {"WR_DIS", "RD_DIS", "UART_DOWNLOAD_DIS", "ABS_DONE_1", "FLASH_CRYPT_CNT"};
+  // Flash encryption: the AES-256 key (192 bits under 3/4 coding) in BLOCK1, the tweak
+  // config the bootloader burns (0xF), FLASH_CRYPT_CNT; release mode closes encrypted and
+  // decrypted flash access and the cache in download mode. Secure boot v2: BLOCK2.
+  chip.security.xts = false;
+  chip.security.key_block = "flash_encryption";
+  chip.security.crypt_counter = "FLASH_CRYPT_CNT";
+  chip.security.config = {{"FLASH_CRYPT_CONFIG", 0xF}};
+  chip.security.release_fields = {"DISABLE_DL_ENCRYPT", "DISABLE_DL_DECRYPT", "DISABLE_DL_CACHE"};
+  chip.security.digest_block = "BLOCK2";
   return chip;
 }
 

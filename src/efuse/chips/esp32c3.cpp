@@ -19,6 +19,7 @@ ChipTable esp32c3_table() {
   };
   chip.key_purposes = rs_chip_common_purposes();
   chip.postponed_fields = rs_chip_postponed_fields();
+  chip.security = rs_chip_security();
   // A design error puts each block's fail bit one block further on (block n's at 4n+3);
   // the counts are in the usual places and BLOCK_SYS_DATA2 has no fail bit.
   chip.block_errors = rs_chip_block_errors();

@@ -18,8 +18,8 @@ ChipTable esp32c6_table() {
 #include "esp32c6_fields.inc"
   };
   chip.key_purposes = rs_chip_common_purposes();
-  chip.secure_boot_ecdsa = true;  // ECDSA P-256 secure boot v2 in ROM
   chip.postponed_fields = rs_chip_postponed_fields();
+  chip.security = rs_chip_security();
   chip.block_errors = rs_chip_block_errors();
   return chip;
 }

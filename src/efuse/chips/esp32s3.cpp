@@ -25,6 +25,7 @@ ChipTable esp32s3_table() {
   chip.key_purposes.push_back({"XTS_AES_256_KEY_2", 3, false, true, true});
   chip.key_purposes.push_back({"XTS_AES_256_KEY", -1, false, true, true});
   chip.postponed_fields = rs_chip_postponed_fields();
+  chip.security = rs_chip_security();
   chip.block_errors = rs_chip_block_errors();
   return chip;
 }

@@ -73,4 +73,19 @@ inline std::vector<std::string> rs_chip_postponed_fields() {
           "SECURE_BOOT_EN"};
 }
 
+// Flash encryption and secure boot v2 on these chips: an XTS-AES-128 key in a key block
+// (purpose XTS_AES_128_KEY), SPI_BOOT_CRYPT_CNT, and in release mode no manual encryption
+// from download mode (flash-encryption.md §4.2); the digest in another key block.
+inline SecurityFuses rs_chip_security() {
+  SecurityFuses security;
+  security.xts = true;
+  security.key_block = "BLOCK_KEY0";
+  security.key_purpose = "XTS_AES_128_KEY";
+  security.crypt_counter = "SPI_BOOT_CRYPT_CNT";
+  security.release_fields = {"DIS_DOWNLOAD_MANUAL_ENCRYPT"};
+  security.digest_block = "BLOCK_KEY1";
+  security.digest_purpose = "SECURE_BOOT_DIGEST0";
+  return security;
+}
+
 }  // namespace fwprov::efuse::chips

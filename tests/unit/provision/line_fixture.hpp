@@ -9,6 +9,9 @@
 #include <fstream>
 
 #include "fwprov/core/error.hpp"
+#include "fwprov/efuse/controller_model.hpp"
+#include "fwprov/efuse/efuses.hpp"
+#include "fwprov/efuse/virtual_port.hpp"
 #include "fwprov/provision/pipeline.hpp"
 
 namespace provision_test {
@@ -33,8 +36,16 @@ class MemoryDevice final : public DeviceLink {
   Bytes read(std::uint32_t offset, std::uint32_t size) override { return Bytes(flash_.begin() + offset, flash_.begin() + offset + size); }
   void finish() override { ++resets; }
   std::string describe() const override { return "memory"; }
+  // A blank eFuse controller of the recipe's chip (fwprov_efuse's model, as fwprov-sim has it).
+  efuse::RegisterPort& efuse_port(const efuse::ChipTable& chip) override {
+    if (!fuses) fuses.emplace(chip);
+    port.emplace(*fuses, efuse::VirtualPort::UpdateStyle::ReadModifyWrite);
+    return *port;
+  }
 
   ChipIdentity identity_;
+  std::optional<efuse::ControllerModel> fuses;
+  std::optional<efuse::VirtualPort> port;
   Bytes& flash_;
   int connects = 0, writes = 0, resets = 0;
   std::optional<int> fail_at_write;

@@ -8,6 +8,9 @@
 
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/file_io.hpp"
+#include "fwprov/efuse/controller_model.hpp"
+#include "fwprov/efuse/efuses.hpp"
+#include "fwprov/efuse/virtual_port.hpp"
 #include "fwprov/nvs/reader.hpp"
 #include "fwprov/pki/load.hpp"
 #include "fwprov/provision/ledger_sqlite.hpp"
@@ -277,4 +280,43 @@ TEST_CASE("mode files and a per-device values CSV matched by MAC") {
   CHECK_FALSE(missing.ok);
   CHECK(missing.error->kind() == ErrorKind::Input);
   CHECK_THAT(missing.error->message(), Catch::Contains("no row for mac 24:0a:c4:00:00:02"));
+}
+
+TEST_CASE("[security] on an in-memory ESP32: images encrypted, key burned read-protected, the ledger keeps its hash") {
+  fs::path dir = make_line("security");
+  std::ofstream(dir / "recipe.toml", std::ios::app) << "[security]\nflash_encryption = \"per-device\"\nmode = \"development\"\n";
+  PrepareOptions prepare;
+  prepare.load_stub = false;
+  RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
+  auto ledger = open_sqlite_ledger(":memory:");
+  Bytes flash(4u << 20, 0xFF);
+  MemoryDevice device("24:0a:c4:00:00:02", flash);
+  FixedClock clock;
+  DeviceReport report = provision_device(plan, device, *ledger, clock, {}, {});
+  INFO((report.error ? report.error->message() : ""));
+  REQUIRE(report.ok);
+  const auto& fe = report.security.at("flash_encryption");
+  CHECK(fe.at("scheme") == "ESP32 AES-256");
+  CHECK(fe.at("mode") == "development");
+  CHECK(report.security.at("burned") == true);
+  // The app in flash is not the plain file: it went out encrypted.
+  Bytes app = read_file(dir / "firmware.bin");
+  CHECK(!std::equal(app.begin(), app.begin() + 64, flash.begin() + 0x20000));
+  // The chip: FLASH_CRYPT_CNT = 1 (development), BLOCK1 read-protected (reads as zeros).
+  efuse::VirtualPort port(*device.fuses, efuse::VirtualPort::UpdateStyle::ReadModifyWrite);
+  efuse::Efuses fuses(device.fuses->chip(), port);
+  CHECK(fuses.value("FLASH_CRYPT_CNT") == 1);
+  CHECK(fuses.value("FLASH_CRYPT_CONFIG") == 0xF);
+  CHECK(!fuses.block_readable(fuses.block(1)));
+  auto detail = ledger->show_device("24:0a:c4:00:00:02");
+  REQUIRE(detail);
+  CHECK(detail->attempts.back().security.at("flash_encryption").at("key_sha256") == fe.at("key_sha256"));
+  // A second run on the same chip is refused before anything is written.
+  Bytes before = flash;
+  PipelineOptions again;
+  again.reprovision = true;
+  DeviceReport second = provision_device(plan, device, *ledger, clock, again, {});
+  CHECK(!second.ok);
+  CHECK(second.failed_step == "security");
+  CHECK(flash == before);
 }

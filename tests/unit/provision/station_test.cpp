@@ -52,6 +52,10 @@ class FixtureDevice final : public DeviceLink {
   }
   void finish() override { ++fixture_.board; }  // provisioned: the next board goes in
   std::string describe() const override { return fixture_.prefix; }
+  // The station tests' recipes have no [security]: a call would be a pipeline defect.
+  fwprov::efuse::RegisterPort& efuse_port(const fwprov::efuse::ChipTable&) override {
+    throw fwprov::Error(fwprov::ErrorKind::Internal, "the station fixture has no eFuses");
+  }
 
  private:
   Fixture& fixture_;
