@@ -95,9 +95,11 @@ void run_show(Context& context, const LedgerOptions& options) {
   const auto& d = detail->device;
   context.out.result(fmt::format("Serial:      {}\nMAC:         {}\nChip:        {}\nStatus:      {}\nFirst seen:  {}\nLast seen:   {}", d.serial,
                                  d.mac, d.chip, d.status, d.first_seen, d.last_seen));
+  // Numbered per device (1, 2, ...); the ledger-wide attempt id is in brackets for SQL lookups.
+  std::size_t number = 0;
   for (const auto& a : detail->attempts)
-    context.out.result(fmt::format("Attempt {}:   {} {} -> {}  station '{}' operator '{}'{}", a.id, a.result, a.started,
-                                   a.ended.empty() ? "(incomplete)" : a.ended, a.station, a.operator_name,
+    context.out.result(fmt::format("Attempt {}:   {} {} -> {}  station '{}' operator '{}' [id {}]{}", ++number, a.result, a.started,
+                                   a.ended.empty() ? "(incomplete)" : a.ended, a.station, a.operator_name, a.id,
                                    a.result == "failed" ? fmt::format("  step {}: {}", a.failed_step, a.error) : ""));
   for (const auto& c : detail->certificates)
     context.out.result(fmt::format("Certificate: {} {} sha256 {} ({})", c.state, c.record.subject, c.record.sha256, c.created));

@@ -35,7 +35,7 @@ done
 run() {
   local n=$1 out
   out=$( { TIMEFORMAT='%R %U %S'; time "$FWPROV" -q provision "$line/recipe.toml" "${ports[@]:0:$((2 * n))}" --stub "$STUB" -b "$BAUD" \
-    --ledger "$BENCH/multiport.db" >/dev/null; } 2>&1 )
+    --ledger "$BENCH/multiport-$BAUD.db" >/dev/null 2>"$BENCH/multiport.err"; } 2>&1 ) || { echo "multiport: provision failed: $(tail -2 "$BENCH/multiport.err")" >&2; return 1; }
   python3 -c "import sys; r,u,s = map(float, sys.argv[1].split()); print(f'{r:.4f} {u + s:.4f}')" "$out"
 }
 one=() eight=()
