@@ -221,7 +221,7 @@ class UsbPort final : public Transport {
 
 }  // namespace
 
-TEST_CASE("an ESP32-S3 found by its chip id; over USB-Serial/JTAG its watchdogs are tamed") {
+TEST_CASE("an ESP32-S3 found by its chip id, over USB-Serial/JTAG its watchdogs are tamed") {
   for (bool usb_jtag : {false, true}) {
     auto [host, device] = make_memory_pair();
     FakeRom rom(std::move(device), 0x9, false, 9);

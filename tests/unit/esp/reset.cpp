@@ -76,7 +76,7 @@ TEST_CASE("unix tight reset passes through both-asserted, never both pins low at
   CHECK(seen.back() == "dr");
 }
 
-TEST_CASE("USB-Serial/JTAG ports get their own sequence; no_reset and TCP touch no line") {
+TEST_CASE("USB-Serial/JTAG ports get their own sequence, no_reset and TCP touch no line") {
   LineRecorder usb(true, true);
   reset_into_loader(usb, BeforeReset::Default, 0);
   CHECK(states(usb.events) == std::vector<std::string>{"dr", "Dr", "DR", "dR", "dr"});

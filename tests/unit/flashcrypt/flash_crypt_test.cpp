@@ -166,7 +166,7 @@ TEST_CASE("ESP32 partial last block: padded with 0xFF, decrypts to input + pad",
   CHECK(run(result.data, key, 0x12000, Direction::Decrypt) == padded);
 }
 
-TEST_CASE("ESP32 below 16 MB in the espsecure artifact case matches; the rest is refused", "[flashcrypt]") {
+TEST_CASE("ESP32 below 16 MB in the espsecure artifact case matches, the rest is refused", "[flashcrypt]") {
   const std::string name = "esp32_beyond_16MB_espsecure_artifact";
   const FlashKey key = case_key(name, Scheme::Esp32);
   const Bytes input = case_file(name, "input.bin");

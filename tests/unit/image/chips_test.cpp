@@ -71,7 +71,7 @@ TEST_CASE("ESP32-S3 and ESP32-C3 images are patched at 0x0, not at 0x1000") {
   }
 }
 
-TEST_CASE("the image's chip decides the bootloader offset; unknown or unparseable headers mean ESP32") {
+TEST_CASE("the image's chip decides the bootloader offset, unknown or unparseable headers mean ESP32") {
   CHECK(bootloader_offset_for(0) == 0x1000);
   CHECK(bootloader_offset_for(2) == 0x1000);   // ESP32-S2
   CHECK(bootloader_offset_for(18) == 0x2000);  // ESP32-P4

@@ -60,7 +60,7 @@ TEST_CASE("namespaces number 1, 2, ... and a repeated name does not switch back"
   CHECK(slot_state(image, 0, 3) == nvs::kSlotEmpty);
 }
 
-TEST_CASE("strings never end in slot 125; integers may use it") {
+TEST_CASE("strings never end in slot 125, integers may use it") {
   nvs::ImageBuilder builder(nvs::build_options(0x4000));
   builder.add_namespace("n");  // slot 0
   for (int i = 0; i < 123; ++i) builder.add_integer("i" + std::to_string(i), ItemType::U8, 1);  // slots 1..123

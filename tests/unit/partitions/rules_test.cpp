@@ -66,7 +66,7 @@ TEST_CASE("integers follow Python int(x, 0)") {
   CHECK_THROWS_WITH(detail::parse_field_int("0.5M", none, "f", 3), Catch::Contains("Invalid field value 0.5"));
 }
 
-TEST_CASE("blank offsets are aligned per type; negative sizes extend to an address") {
+TEST_CASE("blank offsets are aligned per type, negative sizes extend to an address") {
   const auto table = build("nvs, data, nvs, , 0x5000\nfactory, app, factory, , 1M\nrest, data, spiffs, , -0x200000\n");
   CHECK(table.partitions[0].offset == 0x9000);
   CHECK(table.partitions[1].offset == 0x10000);
@@ -116,7 +116,7 @@ TEST_CASE("names that look like keywords only warn") {
   CHECK_THAT(found[1].message, Catch::Contains("name 'ota_0' which is a partition subtype"));
 }
 
-TEST_CASE("coredump cannot be readonly; small readonly nvs is fine; one tee_ota") {
+TEST_CASE("coredump cannot be readonly, small readonly nvs is fine, one tee_ota") {
   CHECK_THAT(error_of("core, data, coredump, 0x9000, 0x10000, readonly\n"), Catch::Contains("cannot be read-only"));
   CHECK(error_of("fctry, data, nvs, 0x9000, 0x1000, readonly\n") == "(accepted)");
   CHECK_THAT(error_of("a, data, tee_ota, 0x9000, 0x2000\nb, data, tee_ota, , 0x2000\n"), Catch::Contains("Found multiple TEE otadata"));

@@ -33,7 +33,7 @@ TEST_CASE("convert reports what it did and marks private keys secret") {
   CHECK(std::string(as_chars(sec1.data)).rfind("-----BEGIN EC PRIVATE KEY-----\n", 0) == 0);
 }
 
-TEST_CASE("a chain needs --chain; first and all pick certificates") {
+TEST_CASE("a chain needs --chain, first and all pick certificates") {
   auto key = test::make_ec("P-256");
   auto first = test::make_certificate(key.get(), "first");
   auto second = test::make_certificate(key.get(), "second");

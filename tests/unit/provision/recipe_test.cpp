@@ -129,7 +129,7 @@ TEST_CASE("defaults: no credentials, default serial, ledger beside the recipe") 
   CHECK_THROWS_AS(parse_recipe("[device]\nchip = \"esp32\"\n", "r.toml"), Error);
 }
 
-TEST_CASE("[ledger] url and url_env name a PostgreSQL ledger; no password in the recipe") {
+TEST_CASE("[ledger] url and url_env name a PostgreSQL ledger, no password in the recipe") {
   const std::string base = "[partitions]\ntable = \"t.csv\"\n[images]\nota_0 = \"fw.bin\"\n[ledger]\n";
   Recipe recipe = parse_recipe(base + "url = \"postgresql://fwprov@db.line/factory\"\n", "line/r.toml");
   CHECK(recipe_ledger_location(recipe) == "postgresql://fwprov@db.line/factory");

@@ -124,7 +124,7 @@ TEST_CASE("four ports share one countdown and one ledger: every device its own s
   CHECK(*serials.rbegin() == "ACME-000014");  // 14 distinct in 1..14: no gap
 }
 
-TEST_CASE("a failing port never disturbs the others; --retries retries only the failed device") {
+TEST_CASE("a failing port never disturbs the others, --retries retries only the failed device") {
   Station station("isolation", 4);
   station.setup.retries = 1;
   station.fixtures[1].fail_writes[station.fixtures[1].mac()] = 5;  // fails for good

@@ -98,7 +98,7 @@ TEST_CASE("signature TLVs made by the reference tool verify with our checker", "
   }
 }
 
-TEST_CASE("two P-384 signature TLVs from the reference tool verify; ours too", "[secure_cert][golden]") {
+TEST_CASE("two P-384 signature TLVs from the reference tool verify, ours too", "[secure_cert][golden]") {
   const fs::path dir = test::golden("secure-cert-extra/secure_sign_two_p384");
   const auto key_a = pki::load_private_key_file(dir / "sign_p384.key");
   const auto key_b = pki::load_private_key_file(dir / "sign_p384b.key");
@@ -227,7 +227,7 @@ TEST_CASE("RSA DS data equals the reference bytes given the same IV and HMAC key
   CHECK(ours.tlvs[2].tlv.data == parsed.tlvs[2].tlv.data);
 }
 
-TEST_CASE("RSA DS without a key file makes a new HMAC key; chip limits are enforced", "[secure_cert]") {
+TEST_CASE("RSA DS without a key file makes a new HMAC key, chip limits are enforced", "[secure_cert]") {
   GenerateRequest request;
   request.target_chip = "esp32c3";
   EntrySpec ds_key = file_entry(tlv_type::kPrivKey, case_dir("rsa_ds_c3") / "dev_rsa.key", KeyMode::RsaDs);

@@ -13,7 +13,7 @@ TEST_CASE("TLV CRC starts from 0, not 0xFFFFFFFF", "[secure_cert]") {
   CHECK(tlv_crc(to_bytes("123456789")) == 0xD202D277u);
 }
 
-TEST_CASE("TLV encoding: header, padding to 16, CRC; the reader gives it back", "[secure_cert]") {
+TEST_CASE("TLV encoding: header, padding to 16, CRC, the reader gives it back", "[secure_cert]") {
   for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 100u}) {
     Tlv tlv{tlv_type::kUserData1, 3, 0, Bytes(n, 0xAB)};
     const Bytes encoded = encode_tlv(tlv);

@@ -162,7 +162,7 @@ TEST_CASE("secure boot v2 block key digests equal signature-info-v2") {
   CHECK(blocks[1].key_digest == test::sign_golden_bytes("espsecure/key_digests/rsa3072_b_sbv2_digest.bin"));
 }
 
-TEST_CASE("secure boot v2 refuses RSA-2048 and more than three blocks; --append adds a block") {
+TEST_CASE("secure boot v2 refuses RSA-2048 and more than three blocks, --append adds a block") {
   Bytes input = test::sign_golden_bytes("espsecure/v2_rsa2048_rejected/input.bin");
   auto rsa2048 = golden_key("rsa2048.pem");
   auto signer2048 = sbv2_signer(rsa2048.get());
@@ -193,7 +193,7 @@ TEST_CASE("secure boot v2 refuses files that are not sector multiples") {
   CHECK_THROWS_AS(sbv2_verify(Bytes{}, key.get(), "empty"), Error);
 }
 
-TEST_CASE("secure boot v2 takes P-192 (ESP32-C2) blocks; other formats refuse P-192") {
+TEST_CASE("secure boot v2 takes P-192 (ESP32-C2) blocks, other formats refuse P-192") {
   pki::PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-192"));
   REQUIRE(key);
   CHECK_THROWS_AS(Signer(key.get(), SignOptions{}, "p192"), Error);
