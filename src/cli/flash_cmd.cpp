@@ -310,7 +310,9 @@ struct PreparedWrite {
   bool resolved = false;  // the plan does not need the device's partition table
   std::vector<WriteRequest> requests;
   std::vector<PlannedWrite> plan;
-  // Shared: several ports read one stream, each while it is still growing.
+  // Shared: several ports read one stream, each while it is still growing. Declared after
+  // `plan`, whose bytes the streams read: members are destroyed in reverse order, and a moved
+  // plan keeps its buffers.
   std::vector<std::shared_ptr<DeflateStream>> compressing;
 };
 
