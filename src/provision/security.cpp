@@ -78,7 +78,7 @@ bool must_encrypt(const std::string& target, const partitions::PartitionTable& t
   if (!p) return false;
   if (p->encrypted || p->type == partitions::kTypeApp) return true;
   if (p->type != partitions::kTypeData) return false;
-  return p->subtype == partitions::kDataOta || p->subtype == partitions::kDataTeeOta || p->subtype == 0x04;  // 0x04: nvs_keys
+  return p->subtype == partitions::kDataOta || p->subtype == partitions::kDataTeeOta || p->subtype == partitions::kDataNvsKeys;
 }
 
 DeviceFlashKey make_flash_key(const SecurityPlan& plan, const efuse::Efuses& fuses) {

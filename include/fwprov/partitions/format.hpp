@@ -28,6 +28,7 @@ inline constexpr unsigned kAppOtaSlots = 16;
 inline constexpr std::uint8_t kDataOta = 0x00;
 inline constexpr std::uint8_t kDataNvs = 0x02;
 inline constexpr std::uint8_t kDataCoredump = 0x03;
+inline constexpr std::uint8_t kDataNvsKeys = 0x04;
 inline constexpr std::uint8_t kDataUndefined = 0x06;
 inline constexpr std::uint8_t kDataTeeOta = 0x90;
 
