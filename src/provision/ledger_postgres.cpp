@@ -1,6 +1,7 @@
 // The PostgreSQL back end of the ledger (docs/ledger.md, "PostgreSQL"): the SQLite back end's
 // schema and rules on a server that several stations share.
 #include "fwprov/provision/ledger_postgres.hpp"
+#include "ledger_columns.hpp"
 
 #include <fmt/core.h>
 
@@ -87,11 +88,6 @@ constexpr const char* kDeviceQuery =
 constexpr const char* kCertificateColumns = "id, attempt_id, serial_number, subject, sha256, public_key_sha256, pem, state, created";
 
 std::string number(std::int64_t value) { return std::to_string(value); }
-
-nlohmann::json pg_json_column(const std::string& text) {
-  if (text.empty()) return nullptr;
-  return nlohmann::json::parse(text, nullptr, false);
-}
 
 CertificateRow pg_certificate(const pg::Result& r, int row, int first) {
   CertificateRow c;
@@ -214,9 +210,9 @@ class PostgresLedger final : public Ledger {
       row.result = a.text(i, 7);
       row.failed_step = a.text(i, 8);
       row.error = a.text(i, 9);
-      row.regions = pg_json_column(a.text(i, 10));
-      row.durations = pg_json_column(a.text(i, 11));
-      row.security = pg_json_column(a.text(i, 12));
+      row.regions = parse_json_column(a.text(i, 10));
+      row.durations = parse_json_column(a.text(i, 11));
+      row.security = parse_json_column(a.text(i, 12));
       detail.attempts.push_back(std::move(row));
     }
     auto c = db_.exec(fmt::format("SELECT {} FROM certificates WHERE device_id = $1 ORDER BY id", kCertificateColumns).c_str(), {number(device->id)});

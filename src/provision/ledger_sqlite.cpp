@@ -1,5 +1,6 @@
 // The SQLite back end of the ledger (docs/provision.md, "Ledger schema").
 #include "fwprov/provision/ledger_sqlite.hpp"
+#include "ledger_columns.hpp"
 
 #include <fmt/core.h>
 #include <sqlite3.h>
@@ -114,11 +115,6 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   const std::string& origin_;
 };
-
-nlohmann::json parse_json_column(const std::string& text) {
-  if (text.empty()) return nullptr;
-  return nlohmann::json::parse(text, nullptr, false);
-}
 
 class SqliteLedger final : public Ledger {
  public:
