@@ -496,9 +496,12 @@ void run_write_many(Context& context, const FlashOptions& options, const WriteAr
 }
 
 void run_write(Context& context, const FlashOptions& options, const WriteArgs& args) {
-  if (auto ports = selected_ports(options.port); ports.size() > 1) return run_write_many(context, options, args, ports);
+  auto ports = selected_ports(options.port);
+  if (ports.size() > 1) return run_write_many(context, options, args, ports);
   auto started = std::chrono::steady_clock::now();
-  PreparedWrite prepared = prepare_write(context, options, args);
+  FlashOptions one = options;  // the port chosen here: the session does not list the ports again
+  one.port = only_port(ports.front());
+  PreparedWrite prepared = prepare_write(context, one, args);
   PortWrite written = write_port(context, prepared, prepared.sources.options);
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (context.out.json()) {
