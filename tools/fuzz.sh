@@ -53,6 +53,7 @@ seeds() {
   flash_args_fuzz) find "$S/flash_args" -type f ;;
   stub_fuzz) find "$S/stub" -type f ;;
   pkcs11_fuzz) find "$S/pkcs11" -type f ;;
+  selection_fuzz) find "$S/selection" -type f ;;
   efuse_fuzz) find "$G/efuse" -name 'efuse*.bin' ;;
   secure_cert_fuzz) find "$S/secure_cert" "$G/secure-cert" "$G/secure-cert-extra" \( -name '*.csv' -o -name 'expected*.bin' -o -name 'input.bin' \) ;;
   mfg_fuzz | flashcrypt_fuzz) ;;  # made below
