@@ -14,7 +14,7 @@ start_sim() {
   "$FWPROV_SIM" --flash "$WORK/$name.flash" --tcp 0 --log "$WORK/$name.log" "${timing[@]}" "$@" >"$WORK/$name.port" 2>"$WORK/$name.err" &
   SIM_PID=$!
   SIM_PIDS+=("$SIM_PID")
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do
     [ -s "$WORK/$name.port" ] && break
     sleep 0.05
   done

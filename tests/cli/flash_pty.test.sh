@@ -9,7 +9,7 @@ stub_json=$(bash "$SOURCE_DIR/tests/interop/install-esptool-js.sh") ||
   { fail "NEEDS NPM REGISTRY: the stub JSON comes from esptool-js"; finish; exit 1; }
 "$FWPROV_SIM" --flash "$WORK/pty.flash" --timing off --pty --log "$WORK/pty.log" >"$WORK/pty.path" 2>"$WORK/pty.err" &
 SIM_PIDS+=($!)
-for _ in $(seq 1 100); do [ -s "$WORK/pty.path" ] && break; sleep 0.05; done
+for _ in $(seq 1 600); do [ -s "$WORK/pty.path" ] && break; sleep 0.05; done
 tty=$(head -1 "$WORK/pty.path")
 [ -c "$tty" ] && pass || { fail "no pseudo-terminal from fwprov-sim"; finish; exit 1; }
 head -c 30000 /dev/urandom >"$WORK/data.bin"

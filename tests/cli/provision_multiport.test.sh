@@ -77,7 +77,7 @@ check_stream "$WORK/out" && [ "$(tail -1 "$WORK/out" | python3 -c 'import json,s
 # left incomplete in the ledger.
 "$FWPROV" --json provision "$line/recipe.toml" "${ports[@]}" --stub "$STUB_JSON" --count 1000 >"$WORK/int.jsonl" 2>"$WORK/int.err" &
 victim=$!
-for _ in $(seq 1 100); do [ "$(grep -c '"event":"result"' "$WORK/int.jsonl")" -ge 2 ] && break; sleep 0.05; done
+for _ in $(seq 1 600); do [ "$(grep -c '"event":"result"' "$WORK/int.jsonl")" -ge 2 ] && break; sleep 0.05; done
 kill -INT "$victim"
 wait "$victim"
 rc=$?

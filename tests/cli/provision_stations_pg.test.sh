@@ -77,7 +77,7 @@ mkfifo "$WORK/holder.sql"
 holder=$!
 exec 9>"$WORK/holder.sql"
 echo "SELECT pg_advisory_lock(4242); SELECT 'locked';" >&9
-for _ in $(seq 1 100); do grep -q locked "$WORK/holder.out" && break; sleep 0.05; done
+for _ in $(seq 1 600); do grep -q locked "$WORK/holder.out" && break; sleep 0.05; done
 psql_run -c "CREATE FUNCTION hold_certificate() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN PERFORM pg_advisory_xact_lock_shared(4242); RETURN NEW; END \$\$" \
   -c "CREATE TRIGGER hold_certificate BEFORE INSERT ON certificates FOR EACH ROW EXECUTE FUNCTION hold_certificate()"
 waiting_b=0
