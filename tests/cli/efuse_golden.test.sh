@@ -5,8 +5,12 @@
 # register writes identical to espefuse's (register-trace.txt W/U lines), and error steps
 # must exit 3 (espefuse: 2) with the file unchanged. The full register trace (reads too) must
 # equal espefuse's register-trace.txt.
+# Arguments: the chips to run (default every chip folder); ctest runs one test per chip.
+# ctest-split: esp32 esp32c3 esp32s3 esp32c6
 source "$(dirname "$0")/lib.sh"
 GOLDEN="$(cd "$(dirname "$0")/../golden/efuse" && pwd)"
+chips=("$@")
+[ "${#chips[@]}" -gt 0 ] || for dir in "$GOLDEN"/*/; do chips+=("$(basename "$dir")"); done
 
 # step_field DIR KEY: a value of the step's args.json (lists space-joined).
 step_field() {
@@ -19,8 +23,9 @@ print(' '.join(map(str, v)) if isinstance(v, list) else str(v).lower() if isinst
 step_argv() { python3 -c "import json, sys; print('\n'.join(json.load(open(sys.argv[1] + '/args.json'))['argv']))" "$1"; }
 write_lines() { grep -E '^(W|U) ' "$1" || true; }
 
-for chip_dir in "$GOLDEN"/*/; do
-  chip=$(basename "$chip_dir")
+for chip in "${chips[@]}"; do
+  chip_dir="$GOLDEN/$chip/"
+  [ -d "$chip_dir" ] || { fail "no golden eFuse chains for $chip"; continue; }
   chip_pass=0
   chip_total=0
   for step in $(ls "$chip_dir"); do
