@@ -228,10 +228,10 @@ std::string item_text(const nvs::Item& item) {
       else text.push_back(c);
     }
     if (text.size() > 60) text = text.substr(0, 57) + "...";
-    return fmt::format(FMT_COMPILE("  {:<15}  {:<6}  \"{}\""), item.key, "string", text);
+    return fmt::format(FMT_COMPILE("  {:<15}  {:<6}  \"{}\""), item.key, std::string_view("string"), text);
   }
   // Compiled formats: decode prints thousands of these lines (issue 3 speed target).
-  return fmt::format(FMT_COMPILE("  {:<15}  {:<6}  {} bytes{}  sha256 {}"), item.key, "blob", item.data.size(),
+  return fmt::format(FMT_COMPILE("  {:<15}  {:<6}  {} bytes{}  sha256 {}"), item.key, std::string_view("blob"), item.data.size(),
                      item.type == nvs::ItemType::BlobIndex ? fmt::format(" in {} chunks", item.chunk_count) : "", to_hex(sha256(item.data)));
 }
 
