@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# tools/fuzz.sh [SECONDS | --budget TOTAL] [TARGET...]: builds the libFuzzer targets of
-# tests/fuzz with clang (ASan + UBSan, build-fuzz/), then runs each one over its seed corpus
+# tools/fuzz.sh [--build DIR] [SECONDS | --budget TOTAL] [TARGET...]: builds the libFuzzer
+# targets of tests/fuzz with clang (ASan + UBSan, build-fuzz/ at -O2 for the most executions
+# per second; --build DIR uses another clang build configured with -DFWPROV_FUZZ=ON, as
+# tools/test.sh does with its sanitizer build), then runs each one over its seed corpus
 # (from tests/golden, tests/golden/repro and tests/fuzz/seeds/<name>) and up to SECONDS in all
 # (default 60; libFuzzer counts the corpus replay in it). --budget TOTAL shares TOTAL seconds
 # among the targets instead (at least 2 s each), so adding a target does not lengthen
@@ -9,6 +11,13 @@
 # executions/s and runs per target.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+build="$root/build-fuzz"
+if [ "${1:-}" = --build ]; then
+  build=$(cd "${2:?--build needs a build folder}" && pwd)
+  shift 2
+  grep -q '^FWPROV_FUZZ:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null ||
+    { echo "fuzz.sh: $build is not a build configured with -DFWPROV_FUZZ=ON (clang)" >&2; exit 2; }
+fi
 budget=
 if [ "${1:-}" = --budget ]; then
   budget=${2:?--budget needs the total seconds}
@@ -18,7 +27,6 @@ else
   seconds=${1:-60}
   shift || true
 fi
-build="$root/build-fuzz"
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DFWPROV_FUZZ=ON -DFWPROV_TESTS=OFF -DFWPROV_BENCH=OFF \

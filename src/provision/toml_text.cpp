@@ -1,6 +1,8 @@
 // A tiny TOML lexer: just enough to know whether a byte is inside a string or a comment.
 #include "toml_text.hpp"
 
+#include <fmt/format.h>
+
 #include "fwprov/core/error.hpp"
 
 namespace fwprov::provision {
@@ -129,6 +131,8 @@ class Scanner {
         } else if (value_) {
           nesting_.push_back(c);
           value_ = c == '[';  // an inline table starts with a key
+        } else if (c == '[') {
+          table_header();
         }
         return;  // else a table header's bracket: still a key
       case ']':
@@ -145,6 +149,24 @@ class Scanner {
       default:
         bare_ = true;
     }
+  }
+
+  // A table header's '[' (or "[["), whitespace, then a key or ']'. toml++ 3.3 parses the key
+  // without checking its first character ("[[[a]]", "[=]"): an assertion in a debug build and
+  // an optimiser assumption, undefined behaviour, in a release build (upstream PR #301).
+  void table_header() const {
+    std::size_t j = i_ + 1;
+    if (j < text_.size() && text_[j] == '[') ++j;
+    while (j < text_.size() && (text_[j] == ' ' || text_[j] == '\t')) ++j;
+    if (j >= text_.size()) return;  // toml++ reports the end of the text
+    const char k = text_[j];
+    const bool key_start = (k >= 'A' && k <= 'Z') || (k >= 'a' && k <= 'z') || (k >= '0' && k <= '9') || k == '_' || k == '-' ||
+                           k == '"' || k == '\'' || k == ']';
+    if (!key_start)
+      throw Error(ErrorKind::Input, SourceLocation(file_, line_, column_ + (j - i_)),
+                  k > ' ' && k < 0x7F ? fmt::format("a table header must start with a key (a name or a quoted string), not '{}'", k)
+                                      : fmt::format("a table header must start with a key (a name or a quoted string), not byte 0x{:02X}",
+                                                    static_cast<unsigned char>(k)));
   }
 
   std::string_view text_;

@@ -71,3 +71,20 @@ TEST_CASE("recipe: strings in inline tables, arrays and dotted keys reach the TO
     CHECK(error.message().find("non-ASCII") == std::string::npos);
   }
 }
+
+TEST_CASE("recipe: a table header without a key is refused before toml++ parses it", "[provision][recipe]") {
+  // toml++ 3.3 assumes a key follows "[" or "[[" (recipe_fuzz, clang debug build: "[[[dd[dd").
+  Error triple = refusal(kBody + "[[[a]]]\n");
+  CHECK(triple.kind() == ErrorKind::Input);
+  CHECK(triple.where().line == 5);
+  CHECK(triple.where().column == 3);
+  CHECK(triple.message().find("table header must start with a key") != std::string::npos);
+  CHECK(refusal(kBody + "[=]\n").where().column == 2);
+  CHECK(refusal(kBody + "[[ .a]]\n").where().column == 4);
+  CHECK(refusal(kBody + "[\n").message().find("byte 0x0A") != std::string::npos);
+  // Valid headers (quoted, spaced, array of tables) reach the recipe's own checks.
+  for (const char* line : {"[ \"x y\" ]\n", "[[ 'x' ]]\n", "[a.b]\n", "[[-_0]]\n"}) {
+    INFO(line);
+    CHECK(refusal(kBody + line).message().find("table header must start") == std::string::npos);
+  }
+}
