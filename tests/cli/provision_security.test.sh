@@ -7,8 +7,9 @@
 # stays plain; the chip's eFuses hold the key (read-protected: the host reads "??"), the secure
 # boot v2 digest and the release-mode counter; the ledger holds the key's SHA-256 and never the
 # key. The esp_secure_cert partition parses back to the certificate the ledger recorded, the
-# factory CA, the matching private key and the CSV's TLV; without [security] it is plain. The key is taken from the simulator's fuse array
-# (FILE.fuses), which only a test can see. Refusals: a chip with a key already burned, an EC
+# factory CA, the matching private key and the CSV's TLV; without [security] it is plain. The
+# key is taken from the simulator's fuse array (FILE.fuses), which only a test can see. An ESP32
+# with 3/4 coding gets a 24-byte key and no secure boot digest (BLOCK2 holds 24 bytes). Refusals: a chip with a key already burned, an EC
 # secure boot key for the ESP32, unknown [security] keys and blocks, an esp_secure_cert
 # partition not flagged encrypted under flash encryption, a CSV TLV repeating a device TLV.
 source "$(dirname "$0")/lib.sh"
@@ -204,20 +205,46 @@ for row in "${CHIPS[@]}"; do
   provision_chip $row
 done
 
+# An ESP32 with the 3/4 coding scheme: BLOCK1 holds 192 key bits, so the device gets a 24-byte
+# key (espsecure extends it as the chip does); BLOCK2 cannot hold a 32-byte digest, so a secure
+# boot key is refused for that chip before anything is written or burned.
+"$FWPROV" -q efuse --chip esp32 --virt "$WORK/e34-efuse.bin" --yes burn-efuse CODING_SCHEME 1 >/dev/null 2>&1
+start_sim e34 --chip esp32 --mac 24:0a:c4:00:00:34 --efuse "$WORK/e34-efuse.bin"
+port="socket://127.0.0.1:$SIM_PORT"
+cp "$WORK/e34-efuse.bin" "$WORK/efuse.before"
+expect_exit 3 "ESP32 3/4 coding: a secure boot digest does not fit BLOCK2" -- "$FWPROV" -q provision "$line/esp32.toml" -p "$port"
+expect_grep "burn-key-digest.*3/4" "$WORK/err" "names the coding scheme"
+expect_same_file "$WORK/e34-efuse.bin" "$WORK/efuse.before" "refused: eFuses unchanged"
+sed -e '/^secure_boot_key/d' "$line/esp32.toml" >"$line/e34.toml"
+expect_exit 0 "ESP32 3/4 coding: flash encryption with a 192-bit key" -- "$FWPROV" --json provision "$line/e34.toml" -p "$port"
+python3 - "$WORK/out" "$WORK/e34-efuse.bin.fuses" "$WORK/e34.key" <<'PY' && pass || fail "ESP32 3/4: a 24-byte key in BLOCK1, the one the report hashes"
+import hashlib, json, sys
+d, fuses, key_file = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+block1 = bytes.fromhex(dict(line.split() for line in open(fuses))["BLOCK1"])
+key = block1[:24][::-1]
+open(key_file, "wb").write(key)
+sys.exit(0 if d["ok"] and block1[24:] == bytes(8) and key.strip(b"\0") and
+         hashlib.sha256(key).hexdigest() == d["security"]["flash_encryption"]["key_sha256"] else 1)
+PY
+region "$WORK/e34.flash" $((0x1000)) "$(stat -c %s "$WORK/bootloader.plain")" "$WORK/e34-bootloader.flash"
+expect_exit 0 "ESP32 3/4: decrypt the bootloader" -- "$FWPROV" decrypt --keyfile "$WORK/e34.key" --address 0x1000 --output "$WORK/e34-bootloader.back" "$WORK/e34-bootloader.flash"
+expect_same_file "$WORK/e34-bootloader.back" "$WORK/bootloader.plain" "ESP32 3/4: the bootloader decrypts with the 24-byte key"
+stop_sim "$SIM_PID"
+
 # The ledger: each key's SHA-256, never a key (in either byte order, as hex or raw bytes), and
 # no device private key.
-python3 - "$line/ledger.db" "$WORK" "${CHIPS[@]%% *}" <<'PY' && pass || fail "the ledger holds key hashes only"
+python3 - "$line/ledger.db" "$WORK" "${#CHIPS[@]}" "${CHIPS[@]%% *}" e34 <<'PY' && pass || fail "the ledger holds key hashes only"
 import glob, hashlib, sqlite3, sys
-db, work, chips = sys.argv[1], sys.argv[2], sys.argv[3:]
+db, work, parsed, chips = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
 dump = "\n".join(sqlite3.connect(db).iterdump()).lower()
 raw = open(db, "rb").read()
-secrets = [open(f"{work}/{c}.key", "rb").read() for c in chips]
-bad = [c for c, k in zip(chips, secrets) if hashlib.sha256(k).hexdigest() not in dump]
-secrets += [open(f, "rb").read() for f in glob.glob(f"{work}/parsed-*/contents/privkey_2_0.der")]
-for s in secrets:
+keys = [open(f"{work}/{c}.key", "rb").read() for c in chips]
+bad = [c for c, k in zip(chips, keys) if hashlib.sha256(k).hexdigest() not in dump]
+private = [open(f, "rb").read() for f in glob.glob(f"{work}/parsed-*/contents/privkey_2_0.der")]
+if len(private) != parsed: bad.append("not every device private key found")
+for s in keys + private:
     for form in (s, s[::-1]):
         if form.hex() in dump or form in raw: bad.append("a secret")
-if len(secrets) != 2 * len(chips): bad.append("not every key and private key found")
 if bad: print(bad, file=sys.stderr); sys.exit(1)
 PY
 
