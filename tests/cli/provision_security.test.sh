@@ -15,23 +15,21 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/esp_sim_lib.sh"
 
-# Per-chip facts: chip | bootloader offset | decrypt options (scheme) | key block (as the fuse
+# Per-chip facts: chip | image chip id | bootloader offset | decrypt options (scheme) | key block (as the fuse
 # array names it) | digest block | eFuse fields as `summary` shows them after a release-mode
 # run (NAME=value or raw_value). ESP32: AES-256 with the key tweak in BLOCK1, FLASH_CRYPT_CONFIG
 # 0xF, FLASH_CRYPT_CNT (7 bits), the digest in BLOCK2; the others XTS-AES-128 in BLOCK_KEY0
 # (purpose XTS_AES_128_KEY), SPI_BOOT_CRYPT_CNT (3 bits), the digest in BLOCK_KEY1.
 CHIPS=(
-  "esp32c3 0x0 --aes-xts BLOCK_KEY0 BLOCK_KEY1 KEY_PURPOSE_0=XTS_AES_128_KEY,KEY_PURPOSE_1=SECURE_BOOT_DIGEST0,SPI_BOOT_CRYPT_CNT=0x7,DIS_DOWNLOAD_MANUAL_ENCRYPT=True"
-  "esp32s3 0x0 --aes-xts BLOCK_KEY0 BLOCK_KEY1 KEY_PURPOSE_0=XTS_AES_128_KEY,KEY_PURPOSE_1=SECURE_BOOT_DIGEST0,SPI_BOOT_CRYPT_CNT=0x7,DIS_DOWNLOAD_MANUAL_ENCRYPT=True"
-  "esp32c6 0x0 --aes-xts BLOCK_KEY0 BLOCK_KEY1 KEY_PURPOSE_0=XTS_AES_128_KEY,KEY_PURPOSE_1=SECURE_BOOT_DIGEST0,SPI_BOOT_CRYPT_CNT=0x7,DIS_DOWNLOAD_MANUAL_ENCRYPT=True"
-  "esp32 0x1000 --flash-crypt-conf=0xF BLOCK1 BLOCK2 FLASH_CRYPT_CONFIG=0xf,FLASH_CRYPT_CNT=0x7f,DISABLE_DL_ENCRYPT=True,DISABLE_DL_DECRYPT=True,DISABLE_DL_CACHE=True,CODING_SCHEME=0x0"
+  "esp32c3 5 0x0 --aes-xts BLOCK_KEY0 BLOCK_KEY1 KEY_PURPOSE_0=XTS_AES_128_KEY,KEY_PURPOSE_1=SECURE_BOOT_DIGEST0,SPI_BOOT_CRYPT_CNT=0x7,DIS_DOWNLOAD_MANUAL_ENCRYPT=True"
+  "esp32s3 9 0x0 --aes-xts BLOCK_KEY0 BLOCK_KEY1 KEY_PURPOSE_0=XTS_AES_128_KEY,KEY_PURPOSE_1=SECURE_BOOT_DIGEST0,SPI_BOOT_CRYPT_CNT=0x7,DIS_DOWNLOAD_MANUAL_ENCRYPT=True"
+  "esp32c6 13 0x0 --aes-xts BLOCK_KEY0 BLOCK_KEY1 KEY_PURPOSE_0=XTS_AES_128_KEY,KEY_PURPOSE_1=SECURE_BOOT_DIGEST0,SPI_BOOT_CRYPT_CNT=0x7,DIS_DOWNLOAD_MANUAL_ENCRYPT=True"
+  "esp32 0 0x1000 --flash-crypt-conf=0xF BLOCK1 BLOCK2 FLASH_CRYPT_CONFIG=0xf,FLASH_CRYPT_CNT=0x7f,DISABLE_DL_ENCRYPT=True,DISABLE_DL_DECRYPT=True,DISABLE_DL_CACHE=True,CODING_SCHEME=0x0"
 )
 SC_OFFSET=0x11000  # the esp_secure_cert partition, as the table below places it
 
 line="$WORK/line"
 mkdir -p "$line/ca"
-cp "$GOLDEN/image/bootloader_sha/image.bin" "$line/bootloader.bin"
-cp "$GOLDEN/image/app_esp32/image.bin" "$line/firmware.bin"
 printf 'nvs,data,nvs,0x9000,0x6000\notadata,data,ota,0xf000,0x2000\nesp_secure_cert,0x3F,0,%s,0x2000,encrypted\nota_0,app,ota_0,0x20000,0x100000\nstorage,data,nvs,,0x10000\n' \
   "$SC_OFFSET" >"$line/partitions.csv"
 printf 'key,type,encoding,value\ndevice,namespace,,\nserial,data,string,{serial}\n' >"$line/storage.csv"
@@ -54,9 +52,9 @@ after = "no_reset"
 table = "partitions.csv"
 
 [images]
-bootloader = "bootloader.bin"
+bootloader = "$1-bootloader.bin"
 otadata = "initial"
-ota_0 = "firmware.bin"
+ota_0 = "$1-firmware.bin"
 
 [identity]
 serial = "SEC-{seq:04}"
@@ -83,11 +81,23 @@ TOML
 
 region() { tail -c +$(($2 + 1)) "$1" | head -c "$3" >"$4"; }
 json_field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
-# pad16 IN OUT [IN OUT...]: padded with 0xFF to 16 bytes, as provision pads what it encrypts.
-pad16() { python3 -c "import sys; a=sys.argv[1:]; [open(o,'wb').write(d+b'\xff'*(-len(d)%16)) for i,o in zip(a[::2],a[1::2]) for d in [open(i,'rb').read()]]" "$@"; }
 "$FWPROV" -q partitions generate "$line/partitions.csv" "$WORK/partition-table.bin"
 "$FWPROV" -q otadata init -o "$WORK/otadata.bin"
-pad16 "$line/firmware.bin" "$WORK/firmware.plain" "$line/bootloader.bin" "$WORK/bootloader.plain"
+# chip_images CHIP ID: the golden ESP32 bootloader and app as builds for CHIP: its chip id in
+# the extended header (bytes 12-13), the appended SHA-256 redone; padded copies in $WORK.
+chip_images() {
+  python3 - "$GOLDEN/image" "$line/$1" "$WORK/$1" "$2" <<'PY'
+import hashlib, sys
+golden, out, plain, chip_id = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+for name, case in (("bootloader", "bootloader_sha"), ("firmware", "app_esp32")):
+    d = bytearray(open(f"{golden}/{case}/image.bin", "rb").read())
+    d[12:14] = chip_id.to_bytes(2, "little")
+    if d[23] == 1:  # hash_appended: the SHA-256 of everything before it
+        d[-32:] = hashlib.sha256(d[:-32]).digest()
+    open(f"{out}-{name}.bin", "wb").write(d)
+    open(f"{plain}-{name}.plain", "wb").write(d + b"\xff" * (-len(d) % 16))  # as provision pads what it encrypts
+PY
+}
 "$FWPROV" sign digest --pub-key "$line/sbv2.pub.pem" -o "$WORK/digest.bin" >/dev/null 2>&1
 
 # check_secure_cert PARTITION MAC WHAT: the esp_secure_cert partition (plain bytes) parses to
@@ -115,9 +125,10 @@ print(db.execute('SELECT c.sha256 FROM certificates c JOIN devices d ON d.id = c
   expect_grep '^ESP_SECURE_CERT_USER_DATA_1_TLV,0,factory-line-3,string' "$out/esp_secure_cert_parsed.csv" "$what: the CSV's TLV"
 }
 
-# provision_chip CHIP BOOT_OFFSET DECRYPT_OPTION KEY_BLOCK DIGEST_BLOCK FIELDS
+# provision_chip CHIP CHIP_ID BOOT_OFFSET DECRYPT_OPTION KEY_BLOCK DIGEST_BLOCK FIELDS
 provision_chip() {
-  local chip=$1 boot=$2 scheme=$3 key_block=$4 digest_block=$5 fields=$6
+  local chip=$1 boot=$3 scheme=$4 key_block=$5 digest_block=$6 fields=$7
+  chip_images "$chip" "$2"
   recipe "$chip" >"$line/$chip.toml"
   start_sim "$chip" --chip "$chip" --efuse "$WORK/$chip-efuse.bin"
   local port="socket://127.0.0.1:$SIM_PORT" flash="$WORK/$chip.flash" report="$WORK/$chip.json"
@@ -151,8 +162,8 @@ PY
 
   # Every encrypted region decrypts, with the chip's key at its own address, to the plain image.
   local spec
-  for spec in "bootloader $boot $WORK/bootloader.plain" "partition-table 0x8000 $WORK/partition-table.bin" \
-              "otadata 0xf000 $WORK/otadata.bin" "ota_0 0x20000 $WORK/firmware.plain"; do
+  for spec in "bootloader $boot $WORK/$chip-bootloader.plain" "partition-table 0x8000 $WORK/partition-table.bin" \
+              "otadata 0xf000 $WORK/otadata.bin" "ota_0 0x20000 $WORK/$chip-firmware.plain"; do
     set -- $spec
     region "$flash" $(($2)) "$(stat -c %s "$3")" "$WORK/$chip-$1.flash"
     cmp -s "$WORK/$chip-$1.flash" "$3" && fail "$chip: $1: the flash holds the plain image" || pass
@@ -226,9 +237,9 @@ open(key_file, "wb").write(key)
 sys.exit(0 if d["ok"] and block1[24:] == bytes(8) and key.strip(b"\0") and
          hashlib.sha256(key).hexdigest() == d["security"]["flash_encryption"]["key_sha256"] else 1)
 PY
-region "$WORK/e34.flash" $((0x1000)) "$(stat -c %s "$WORK/bootloader.plain")" "$WORK/e34-bootloader.flash"
+region "$WORK/e34.flash" $((0x1000)) "$(stat -c %s "$WORK/esp32-bootloader.plain")" "$WORK/e34-bootloader.flash"
 expect_exit 0 "ESP32 3/4: decrypt the bootloader" -- "$FWPROV" decrypt --keyfile "$WORK/e34.key" --address 0x1000 --output "$WORK/e34-bootloader.back" "$WORK/e34-bootloader.flash"
-expect_same_file "$WORK/e34-bootloader.back" "$WORK/bootloader.plain" "ESP32 3/4: the bootloader decrypts with the 24-byte key"
+expect_same_file "$WORK/e34-bootloader.back" "$WORK/esp32-bootloader.plain" "ESP32 3/4: the bootloader decrypts with the 24-byte key"
 stop_sim "$SIM_PID"
 
 # The ledger: each key's SHA-256, never a key (in either byte order, as hex or raw bytes), and
@@ -273,6 +284,7 @@ expect_grep "security.flash_encrypt" "$WORK/err" "names the key"
 sed -e 's/^flash_encryption = .*/flash_encryption = "per-device"\nkey_block = "BLOCK_KEY9"/' "$line/good.toml" >"$line/recipe.toml"
 expect_exit 3 "unknown key block" -- "$FWPROV" provision "$line/recipe.toml" --dry-run --mac 60:55:f9:00:00:09 --outdir "$WORK/dry3"
 expect_grep "security.key_block.*BLOCK_KEY9" "$WORK/err" "names the block"
+chip_images esp32h2 16
 sed -e 's/esp32c3/esp32h2/' "$line/good.toml" >"$line/recipe.toml"
 expect_exit 3 "[security] on a chip without an eFuse table" -- "$FWPROV" provision "$line/recipe.toml" --dry-run --mac 60:55:f9:00:00:09 --outdir "$WORK/dry4"
 expect_grep "burns eFuses of esp32, esp32c3" "$WORK/err" "names the chips it can burn"
@@ -283,6 +295,22 @@ sed -e 's/partitions.csv/partitions-plain.csv/' "$line/good.toml" >"$line/recipe
 expect_exit 3 "esp_secure_cert not flagged encrypted under flash encryption" -- "$FWPROV" provision "$line/recipe.toml" --dry-run --mac 60:55:f9:00:00:09 --outdir "$WORK/dry5"
 expect_grep "partitions-plain.csv:3.*esp_secure_cert.*encrypted" "$WORK/err" "names the table row and the flag"
 expect_absent "$WORK/dry5" "nothing written"
+
+# Chip facts beyond [security], with the same per-chip images: an image built for another chip
+# is refused (esptool's and `flash write`'s check), and the bootloader header gets the chip's
+# own flash frequency code (the C6 has its own table) from the chip's list of names.
+sed -e 's/esp32c3-firmware.bin/esp32-firmware.bin/' "$line/good.toml" >"$line/recipe.toml"
+expect_exit 3 "an ESP32 app in an ESP32-C3 recipe" -- "$FWPROV" provision "$line/recipe.toml" --dry-run --mac 60:55:f9:00:00:09 --outdir "$WORK/dry6"
+expect_grep "images.ota_0.*esp32-firmware.bin is not an ESP32-C3 image \(its header names ESP32\)" "$WORK/err" "names the key, the file and both chips"
+for chip in esp32 esp32c6; do
+  sed -e 's/^baud = /flash_freq = "80m"\nbaud = /' "$line/$chip.toml" >"$line/recipe.toml"
+  expect_exit 0 "$chip: flash_freq 80m" -- "$FWPROV" provision "$line/recipe.toml" --dry-run --mac 60:55:f9:00:00:09 --outdir "$WORK/freq-$chip"
+  "$FWPROV" image info "$WORK/freq-$chip/bootloader.bin" >"$WORK/info" 2>&1
+  expect_grep "^Flash freq: 80m" "$WORK/info" "$chip: the bootloader header says 80m in the chip's code"
+done
+sed -e 's/^baud = /flash_freq = "26m"\nbaud = /' "$line/esp32c6.toml" >"$line/recipe.toml"
+expect_exit 3 "flash_freq 26m on the ESP32-C6" -- "$FWPROV" provision "$line/recipe.toml" --dry-run --mac 60:55:f9:00:00:09 --outdir "$WORK/dry7"
+expect_grep "device.flash_freq.*\"26m\" is not one of: 20m, 40m, 80m, keep" "$WORK/err" "names the key and the chip's frequencies"
 
 # [secure_cert] with --dry-run: the partition file (it holds the private key) is 0600.
 expect_exit 0 "dry run with [secure_cert]" -- "$FWPROV" provision "$line/plain.toml" --dry-run --mac 60:55:f9:00:00:0a --outdir "$WORK/sc"
