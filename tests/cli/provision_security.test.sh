@@ -9,15 +9,17 @@
 # key. The esp_secure_cert partition parses back to the certificate the ledger recorded, the
 # factory CA, the matching private key and the CSV's TLV; without [security] it is plain. The
 # key is taken from the simulator's fuse array (FILE.fuses), which only a test can see. An ESP32
-# with 3/4 coding gets a 24-byte key and no secure boot digest (BLOCK2 holds 24 bytes). Refusals: a chip with a key already burned, an EC
-# secure boot key for the ESP32, unknown [security] keys and blocks, an esp_secure_cert
-# partition not flagged encrypted under flash encryption, a CSV TLV repeating a device TLV.
+# with 3/4 coding gets a 24-byte key and no secure boot digest (BLOCK2 holds 24 bytes).
+# Refusals: a chip with a key already burned, an EC secure boot key for the ESP32, unknown
+# [security] keys and blocks, an esp_secure_cert partition not flagged encrypted under flash
+# encryption, a CSV TLV repeating a device TLV, an image for another chip, a flash frequency
+# the chip does not have.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/esp_sim_lib.sh"
 
-# Per-chip facts: chip | image chip id | bootloader offset | decrypt options (scheme) | key block (as the fuse
-# array names it) | digest block | eFuse fields as `summary` shows them after a release-mode
-# run (NAME=value or raw_value). ESP32: AES-256 with the key tweak in BLOCK1, FLASH_CRYPT_CONFIG
+# Per-chip facts: chip | image chip id | bootloader offset | decrypt options (scheme) | key
+# block (as the fuse array names it) | digest block | eFuse fields as `summary` shows them after
+# a release-mode run (NAME=value or raw_value). ESP32: AES-256 with the key tweak in BLOCK1, FLASH_CRYPT_CONFIG
 # 0xF, FLASH_CRYPT_CNT (7 bits), the digest in BLOCK2; the others XTS-AES-128 in BLOCK_KEY0
 # (purpose XTS_AES_128_KEY), SPI_BOOT_CRYPT_CNT (3 bits), the digest in BLOCK_KEY1.
 CHIPS=(
@@ -193,6 +195,7 @@ checks = {
     key_block + " unreadable": not e[key_block]["readable"] and set(e[key_block]["value"].split()) == {"??"},
     key_block + " write-protected": not e[key_block]["writeable"],
     digest_block + " digest": e[digest_block]["value"] == " ".join("%02x" % b for b in digest) and e[digest_block]["readable"],
+    digest_block + " write-protected": not e[digest_block]["writeable"],
 }
 for item in fields.split(","):
     name, want = item.split("=")
