@@ -8,6 +8,8 @@
 #include "fwprov/core/csv.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/esp/loader.hpp"
+#include "fwprov/esp/target.hpp"
+#include "fwprov/image/image.hpp"
 #include "fwprov/image/patch.hpp"
 #include "fwprov/partitions/codec.hpp"
 #include "fwprov/partitions/otadata.hpp"
@@ -51,6 +53,22 @@ partitions::PartitionTable load_partition_table(const Recipe& recipe, Bytes& bin
 
 std::string size_words(std::uint64_t bytes) { return fmt::format("{} bytes (0x{:X})", bytes, bytes); }
 
+// esptool's (and `fwprov flash write`'s) chip check, before any device: an image whose header
+// names another chip would not boot. Files that are not images (data) are not checked.
+void check_image_chip(ByteView data, const esp::Target& target, const std::string& name, const SourceLocation& where) {
+  image::ParsedImage parsed;
+  try {
+    parsed = image::parse_image(data, name);
+  } catch (const Error&) {
+    return;
+  }
+  if (parsed.extended.chip_id == target.image_chip_id) return;
+  const esp::Target* other = esp::target_by_chip_id(parsed.extended.chip_id);
+  throw Error(ErrorKind::Input, where,
+              fmt::format("{} is not an {} image (its header names {})", name, target.display_name,
+                          other ? std::string(other->display_name) : fmt::format("chip id {}", parsed.extended.chip_id)));
+}
+
 }  // namespace
 
 void check_region(const Region& region, const std::vector<Region>& others, const SourceLocation& where) {
@@ -73,8 +91,13 @@ RunPlan prepare_run(Recipe recipe, const PrepareOptions& options) {
   plan.recipe = std::move(recipe);
   const Recipe& r = plan.recipe;
 
-  plan.flash_params = at_key(key_at(r, "device.flash_mode"),
-                             [&] { return image::FlashParams::parse(r.device.flash_mode, r.device.flash_freq, r.device.flash_size); });
+  const esp::Target* found = esp::target_by_name(r.device.chip);
+  if (!found) throw Error(ErrorKind::Input, key_at(r, "device.chip"), fmt::format("unknown chip '{}'", r.device.chip));
+  const esp::Target& target = *found;
+  // The header codes are the chip's (the C6 writes 80m as 0x0, esptool's ROM divider work-around).
+  plan.flash_params = at_key(key_at(r, "device.flash_mode"), [&] {
+    return image::FlashParams::parse(r.device.flash_mode, r.device.flash_freq, r.device.flash_size, target.image_chip_id);
+  });
   if (r.device.flash_size != "keep") plan.flash_size = static_cast<std::uint32_t>(*partitions::parse_flash_size_choice(r.device.flash_size));
 
   Bytes table_binary;
@@ -117,6 +140,7 @@ RunPlan prepare_run(Recipe recipe, const PrepareOptions& options) {
       region.source = path.string();
       Bytes data = at_key(entry.where, [&] { return read_file(path); });
       if (data.empty()) throw Error(ErrorKind::Input, entry.where, fmt::format("{} is empty", path.string()));
+      check_image_chip(data, target, path.string(), entry.where);
       auto patched = image::patch_flash_params(data, region.offset, plan.flash_params, r.partitions.bootloader_offset);
       if (patched.warn) warnings.warn(entry.where, patched.reason);
       region.bytes = std::move(patched.bytes);

@@ -110,7 +110,10 @@ void read_device(const RecipeReader& r, const toml::table& t, DeviceSection& d) 
   }
   if (auto v = r.text(t, "device", "flash_freq")) {
     d.flash_freq = *v;
-    r.one_of(t, "device", "flash_freq", d.flash_freq, {"80m", "40m", "26m", "20m", "keep"});
+    // The chip's own frequency names (C2: 60m..15m, H2: 48m..12m; the esp chip table).
+    std::set<std::string> freqs{"keep"};
+    for (const auto& freq : esp::target_by_name(d.chip)->flash_freqs) freqs.emplace(freq.name);
+    r.one_of(t, "device", "flash_freq", d.flash_freq, freqs);
   }
   if (auto v = r.text(t, "device", "flash_size")) {
     d.flash_size = *v;

@@ -47,6 +47,16 @@ void prepare_secure_cert(RunPlan& plan, const std::vector<Region>& common) {
       throw Error(ErrorKind::Input, s.where, fmt::format("'{}' is built per device by [secure_cert]; remove it from [images]", s.partition));
   if (r.storage.present && r.storage.partition == s.partition)
     throw Error(ErrorKind::Input, s.where, fmt::format("'{}' is both the NVS storage and the esp_secure_cert partition", s.partition));
+  // esp_secure_cert_mgr reads the partition through the flash cache mapping, which decrypts
+  // every read once flash encryption is on (flash-encryption.md §4.1; the reason TLVs are
+  // 16-byte aligned, secure-cert-format.md §1). Plain bytes would read back as garbage, and
+  // only the `encrypted` flag makes ESP-IDF (the bootloader, esp_partition_write) treat the
+  // partition as encrypted too: refuse rather than write the private key in the clear.
+  if (plan.security.flash_encryption && !partition->encrypted)
+    throw Error(ErrorKind::Input, SourceLocation(r.partitions.table.string(), partition->from_binary ? 0 : partition->line),
+                fmt::format("partition '{}' is not flagged encrypted: with [security] flash encryption the device reads it through "
+                            "the decrypting flash cache; add `encrypted` to its flags",
+                            s.partition));
   sc.slot.target = s.partition;
   sc.slot.offset = partition->offset;
   sc.slot.capacity = partition->size;

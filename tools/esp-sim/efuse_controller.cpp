@@ -47,7 +47,9 @@ void SimEfuse::write(std::uint32_t address, std::uint32_t value, std::uint32_t m
   const std::uint32_t now = (old & ~mask) | (value & mask);
   const Programmed programmed = about_to_program(address - model_.chip().base, now);
   model_.write(address, now);
-  if (programmed.empty()) return write_file_atomic(file_, model_.image());
+  // Any command refreshes the fuse array from the read registers: block 0 of the RS chips
+  // (never read-protected) is burned without program data to keep, and shows up there.
+  if (programmed.empty() && address - model_.chip().base != model_.chip().regs.cmd) return write_file_atomic(file_, model_.image());
   remember_fuses(programmed);
   save();
 }

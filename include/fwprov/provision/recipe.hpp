@@ -24,7 +24,7 @@ struct DeviceSection {
   // layout) come from the esp and efuse chip tables.
   std::string chip = "esp32";
   std::string flash_mode = "keep";  // qio|qout|dio|dout|keep (bootloader header)
-  std::string flash_freq = "keep";  // 80m|40m|26m|20m|keep
+  std::string flash_freq = "keep";  // the chip's names (esp chip table: 80m|40m|26m|20m on most)|keep
   std::string flash_size = "keep";  // 1MB..128MB|keep: also checked against the chip's flash
   std::uint32_t baud = 460800;
   std::string before = "default_reset";
