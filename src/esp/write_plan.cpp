@@ -53,10 +53,25 @@ std::vector<PlannedWrite> plan_writes(const std::vector<WriteRequest>& requests,
   return plan;
 }
 
+std::string revision_problem(const image::ExtendedHeader& ext, const Target& target, unsigned major_revision,
+                             unsigned minor_revision) {
+  const unsigned revision = major_revision * 100 + minor_revision;
+  // Which revision fields the image uses: esptool's rules (the full range unless unset).
+  bool use_full = ext.max_rev_full != 0 && !(ext.max_rev_full == 0xFFFF && ext.min_rev_full == 0 && ext.min_rev != 0);
+  if (use_full) {
+    if (revision >= ext.min_rev_full && revision <= ext.max_rev_full) return "";
+    std::string max = ext.max_rev_full == 0xFFFF ? "max rev not set" : fmt::format("v{}.{}", ext.max_rev_full / 100, ext.max_rev_full % 100);
+    return fmt::format("requires chip revision in range [v{}.{} - {}] (this chip is revision v{}.{})", ext.min_rev_full / 100,
+                       ext.min_rev_full % 100, max, major_revision, minor_revision);
+  }
+  unsigned compared = target.legacy_min_rev_is_minor ? minor_revision : major_revision;
+  if (compared >= ext.min_rev) return "";
+  return fmt::format("requires chip revision {} or higher (this chip is revision {})", ext.min_rev, compared);
+}
+
 std::vector<std::string> image_guard_problems(const std::vector<PlannedWrite>& plan, const Target& target,
                                               unsigned major_revision, unsigned minor_revision) {
   std::vector<std::string> problems;
-  const unsigned revision = major_revision * 100 + minor_revision;
   for (const auto& write : plan) {
     image::ParsedImage parsed;
     try {
@@ -73,22 +88,8 @@ std::vector<std::string> image_guard_problems(const std::vector<PlannedWrite>& p
                                      other != nullptr ? std::string(other->display_name) : fmt::format("chip id {}", ext.chip_id)));
       continue;
     }
-    // Which revision fields the image uses: esptool's rules (the full range unless unset).
-    bool use_full = ext.max_rev_full != 0 && !(ext.max_rev_full == 0xFFFF && ext.min_rev_full == 0 && ext.min_rev != 0);
-    if (use_full) {
-      if (revision < ext.min_rev_full || revision > ext.max_rev_full) {
-        std::string max = ext.max_rev_full == 0xFFFF ? "max rev not set"
-                                                     : fmt::format("v{}.{}", ext.max_rev_full / 100, ext.max_rev_full % 100);
-        problems.push_back(fmt::format("{}: requires chip revision in range [v{}.{} - {}] (this chip is revision v{}.{}); "
-                                       "use --force to flash anyway",
-                                       name, ext.min_rev_full / 100, ext.min_rev_full % 100, max, major_revision, minor_revision));
-      }
-    } else {
-      unsigned compared = target.legacy_min_rev_is_minor ? minor_revision : major_revision;
-      if (compared < ext.min_rev)
-        problems.push_back(fmt::format("{}: requires chip revision {} or higher (this chip is revision {}); use --force to flash anyway",
-                                       name, ext.min_rev, compared));
-    }
+    if (std::string why = revision_problem(ext, target, major_revision, minor_revision); !why.empty())
+      problems.push_back(fmt::format("{}: {}; use --force to flash anyway", name, why));
   }
   return problems;
 }

@@ -137,6 +137,18 @@ PkeyPtr load_public_key_file(const std::filesystem::path& path) {
     return key;
   }
   take_openssl_error();
+  // A private key (PKCS#8, PKCS#1, SEC1) carries its public key, and espsecure's digest and
+  // verify commands take either. OpenSSL's decoders read a private key structure only when the
+  // selection asks for the private part. No passphrase here: an encrypted key is named instead.
+  PassphraseSource no_passphrase;
+  PassphraseRequest request{&no_passphrase, false, false, nullptr};
+  if (PkeyPtr key = decode_key(data, OSSL_KEYMGMT_SELECT_KEYPAIR | OSSL_KEYMGMT_SELECT_ALL_PARAMETERS, &request)) {
+    take_openssl_error();
+    return key;
+  }
+  take_openssl_error();
+  if (request.unavailable)
+    fail(ErrorKind::Input, path.string(), "an encrypted private key: give its public key (keygen --pub-out, or openssl pkey -pubout)");
   // A certificate carries a public key too.
   const unsigned char* cursor = data.data();
   X509* der_cert = looks_like_pem(data) ? nullptr : d2i_X509(nullptr, &cursor, static_cast<long>(data.size()));

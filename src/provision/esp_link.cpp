@@ -47,6 +47,8 @@ class EspLink final : public DeviceLink {
     identity_.description = chip.description;
     identity_.mac = esp::esp32::format_mac(chip.mac);
     identity_.flash_size = id.size.value_or(0);
+    identity_.major_revision = chip.major_revision;
+    identity_.minor_revision = chip.minor_revision;
   }
 
  public:

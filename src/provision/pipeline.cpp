@@ -12,6 +12,7 @@
 #include "fwprov/nvs/reader.hpp"
 #include "fwprov/provision/secure_cert_partition.hpp"
 #include "fwprov/provision/storage.hpp"
+#include "device_revision.hpp"
 
 namespace fwprov::provision {
 namespace {
@@ -155,6 +156,7 @@ DeviceReport provision_device(const RunPlan& plan, DeviceLink& link, Ledger& led
       throw Error(ErrorKind::Device, fmt::format("the device is an {} ({}), the recipe is for {}", chip.chip, chip.description, recipe.device.chip));
     if (plan.flash_size && chip.flash_size && chip.flash_size != *plan.flash_size)
       throw Error(ErrorKind::Device, fmt::format("the device has {} MB of flash, the recipe says {}", chip.flash_size >> 20, recipe.device.flash_size));
+    check_device_revision(plan, chip);
 
     allocation = steps.run("identity", chip.mac, [&] {
       AttemptStart start{chip.mac, chip.chip, options.station, options.operator_name, options.fwprov_version, to_hex(recipe.sha256),

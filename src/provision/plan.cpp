@@ -54,15 +54,17 @@ partitions::PartitionTable load_partition_table(const Recipe& recipe, Bytes& bin
 std::string size_words(std::uint64_t bytes) { return fmt::format("{} bytes (0x{:X})", bytes, bytes); }
 
 // esptool's (and `fwprov flash write`'s) chip check, before any device: an image whose header
-// names another chip would not boot. Files that are not images (data) are not checked.
-void check_image_chip(ByteView data, const esp::Target& target, const std::string& name, const SourceLocation& where) {
+// names another chip would not boot. Files that are not images (data) are not checked. Returns
+// the image's header (its revision range is checked per device), nullopt for data.
+std::optional<image::ExtendedHeader> check_image_chip(ByteView data, const esp::Target& target, const std::string& name,
+                                                      const SourceLocation& where) {
   image::ParsedImage parsed;
   try {
     parsed = image::parse_image(data, name);
   } catch (const Error&) {
-    return;
+    return std::nullopt;
   }
-  if (parsed.extended.chip_id == target.image_chip_id) return;
+  if (parsed.extended.chip_id == target.image_chip_id) return parsed.extended;
   const esp::Target* other = esp::target_by_chip_id(parsed.extended.chip_id);
   throw Error(ErrorKind::Input, where,
               fmt::format("{} is not an {} image (its header names {})", name, target.display_name,
@@ -140,7 +142,7 @@ RunPlan prepare_run(Recipe recipe, const PrepareOptions& options) {
       region.source = path.string();
       Bytes data = at_key(entry.where, [&] { return read_file(path); });
       if (data.empty()) throw Error(ErrorKind::Input, entry.where, fmt::format("{} is empty", path.string()));
-      check_image_chip(data, target, path.string(), entry.where);
+      if (auto header = check_image_chip(data, target, path.string(), entry.where)) plan.images.push_back({path.string(), *header});
       auto patched = image::patch_flash_params(data, region.offset, plan.flash_params, r.partitions.bootloader_offset);
       if (patched.warn) warnings.warn(entry.where, patched.reason);
       region.bytes = std::move(patched.bytes);

@@ -11,15 +11,17 @@
 namespace fwprov::sign {
 namespace {
 
+// The ESP32 has secure boot v2 from revision v3.0 (ECO3) on; earlier ROMs know only v1
+// (ESP-IDF's secure boot v2 documentation: "available for ESP32 v3.0 onwards").
 constexpr std::array<Sbv2ChipSupport, 7> kSbv2Chips = {{
-    // chip       RSA    P-192  P-256  P-384
-    {"esp32", true, false, false, false},
-    {"esp32s2", true, false, false, false},
-    {"esp32s3", true, false, false, false},
-    {"esp32c3", true, false, false, false},
-    {"esp32c2", false, true, true, false},
-    {"esp32c6", true, true, true, false},
-    {"esp32h2", true, true, true, false},
+    // chip       RSA    P-192  P-256  P-384  from revision
+    {"esp32", true, false, false, false, 300},
+    {"esp32s2", true, false, false, false, 0},
+    {"esp32s3", true, false, false, false, 0},
+    {"esp32c3", true, false, false, false, 0},
+    {"esp32c2", false, true, true, false, 0},
+    {"esp32c6", true, true, true, false, 0},
+    {"esp32h2", true, true, true, false, 0},
 }};
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "fwprov/core/bytes.hpp"
 #include "fwprov/esp/target.hpp"
 #include "fwprov/image/flash_params.hpp"
+#include "fwprov/image/image.hpp"
 
 namespace fwprov::esp {
 
@@ -34,6 +35,12 @@ struct PlannedWrite {
 // offset get the flash parameters (parsed for that chip's frequency table).
 std::vector<PlannedWrite> plan_writes(const std::vector<WriteRequest>& requests, const image::FlashParams& params,
                                       std::uint32_t flash_size = 0, const Target& target = all_targets()[0]);
+
+// esptool's revision rule for one image header: the min/max revision range when set, else the
+// legacy min-revision byte (compared with the major revision, or the minor one on the C3).
+// Returns why `revision` is refused, without the file name and advice ("" when admitted).
+std::string revision_problem(const image::ExtendedHeader& header, const Target& target, unsigned major_revision,
+                             unsigned minor_revision);
 
 // esptool's checks before any byte is written: a file that parses as an image must carry the
 // connected chip's id and a min/max revision range that admits `revision` (major*100+minor;

@@ -25,6 +25,8 @@ struct ChipIdentity {
   std::string description;  // "ESP32-D0WD-V3 (revision v3.0)"
   std::string mac;          // "24:0a:c4:12:34:56"
   std::uint32_t flash_size = 0;  // 0: unknown
+  unsigned major_revision = 0;   // from the chip's eFuses (images and secure boot v2 need some)
+  unsigned minor_revision = 0;
 };
 
 struct RegionWrite {

@@ -14,6 +14,7 @@
 #include "fwprov/core/digest.hpp"
 #include "fwprov/esp/stub.hpp"
 #include "fwprov/image/flash_params.hpp"
+#include "fwprov/image/image.hpp"
 #include "fwprov/nvs/csv_input.hpp"
 #include "fwprov/partitions/table.hpp"
 #include "fwprov/provision/credentials.hpp"
@@ -36,6 +37,13 @@ struct Region {
   bool encrypt = false;       // [security] flash encryption: encrypted per device before it is written
 };
 
+// An [images] file that is an app or bootloader image: its header's chip revision range,
+// checked against each device (esptool's rule) before anything is written to it.
+struct ImageRevisions {
+  std::string file;
+  image::ExtendedHeader header;
+};
+
 struct ValuesTable {
   std::string file;
   std::vector<std::string> header;
@@ -55,6 +63,7 @@ struct RunPlan {
   Recipe recipe;
   partitions::PartitionTable table;
   std::vector<Region> common;                 // by offset
+  std::vector<ImageRevisions> images;         // the common regions that are images
   std::optional<Region> storage_slot;         // offset and capacity of the per-device NVS image
   std::map<std::string, Bytes> files_der;     // [files], converted to DER once
   std::optional<FactoryCa> ca;                // mode issue

@@ -15,6 +15,7 @@ struct Sbv2ChipSupport {
   bool ecdsa_p192;      // ECDSA blocks per curve
   bool ecdsa_p256;
   bool ecdsa_p384;
+  unsigned min_revision;  // major*100+minor of the first revision whose ROM has secure boot v2
   std::string accepted() const;  // "RSA-3072", "ECDSA P-192 or P-256", ...
 };
 

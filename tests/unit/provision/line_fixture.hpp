@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 class MemoryDevice final : public DeviceLink {
  public:
-  MemoryDevice(std::string mac, Bytes& flash) : flash_(flash) { identity_ = {"esp32", "ESP32-D0WD-V3 (revision v3.0)", std::move(mac), 4u << 20}; }
+  MemoryDevice(std::string mac, Bytes& flash) : flash_(flash) { identity_ = {"esp32", "ESP32-D0WD-V3 (revision v3.0)", std::move(mac), 4u << 20, 3, 0}; }
   const ChipIdentity& connect() override {
     ++connects;
     return identity_;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fwprov/core/atomic_output.hpp"
 #include "fwprov/core/encoding.hpp"
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/efuse/controller_model.hpp"
@@ -145,6 +146,52 @@ TEST_CASE("a device that is not what the recipe says is refused before the ledge
   CHECK(report.failed_step == "connect");
   CHECK(device.writes == 0);
   CHECK(ledger->list_devices().empty());
+}
+
+TEST_CASE("a chip revision the images or secure boot v2 do not admit is refused before the ledger") {
+  fs::path dir = make_line("revision");
+  // The app needs revision v3.0 or later (the full range in its extended header, bytes 15-18).
+  Bytes app = read_file(dir / "firmware.bin");
+  app[15] = 300 & 0xFF;
+  app[16] = 300 >> 8;
+  app[17] = app[18] = 0xFF;
+  write_file_atomic(dir / "firmware.bin", app);
+  PrepareOptions prepare;
+  prepare.load_stub = false;
+  RunPlan plan = prepare_run(load_recipe(dir / "recipe.toml"), prepare);
+  auto ledger = open_sqlite_ledger(":memory:");
+  Bytes flash(4u << 20, 0xFF);
+  FixedClock clock;
+  MemoryDevice device("24:0a:c4:00:00:03", flash);
+  device.identity_.major_revision = 1;
+  DeviceReport report = provision_device(plan, device, *ledger, clock, {}, {});
+  REQUIRE(report.error);
+  CHECK(report.error->kind() == ErrorKind::Device);
+  CHECK(report.error->message().find("firmware.bin: requires chip revision in range [v3.0 - max rev not set] (this chip is revision v1.0)") !=
+        std::string::npos);
+  CHECK(report.failed_step == "connect");
+  CHECK(device.writes == 0);
+  CHECK(ledger->list_devices().empty());
+  device.identity_.major_revision = 3;
+  CHECK(provision_device(plan, device, *ledger, clock, {}, {}).ok);
+
+  // Secure boot v2 on an ESP32 older than v3.0 (its ROM has v1 only): refused, nothing burned.
+  fs::path sb = make_line("revision-sbv2");
+  REQUIRE(std::system(("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out '" + (sb / "sbv2.key.pem").string() +
+                       "' 2>/dev/null").c_str()) == 0);
+  std::ofstream(sb / "recipe.toml", std::ios::app) << "[security]\nflash_encryption = \"per-device\"\nsecure_boot_key = \"sbv2.key.pem\"\n";
+  RunPlan secure = prepare_run(load_recipe(sb / "recipe.toml"), prepare);
+  Bytes flash2(4u << 20, 0xFF);
+  MemoryDevice old_chip("24:0a:c4:00:00:04", flash2);
+  old_chip.identity_.major_revision = 1;
+  old_chip.identity_.minor_revision = 1;
+  DeviceReport refused = provision_device(secure, old_chip, *ledger, clock, {}, {});
+  REQUIRE(refused.error);
+  CHECK(refused.error->kind() == ErrorKind::Device);
+  CHECK(refused.error->message().find("secure boot v2 needs an ESP32 of revision v3.0 or later (this chip is revision v1.1)") !=
+        std::string::npos);
+  CHECK(old_chip.writes == 0);
+  CHECK(!old_chip.fuses);  // the eFuse controller was never even opened
 }
 
 TEST_CASE("the station loop waits for a new MAC and hands out serials in order") {

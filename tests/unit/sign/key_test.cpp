@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <openssl/evp.h>
+
+#include <cstdlib>
+
 #include "fwprov/core/error.hpp"
 #include "fwprov/pki/load.hpp"
 #include "fwprov/sign/key.hpp"
@@ -53,4 +57,24 @@ TEST_CASE("raw public key parts round-trip into keys") {
   Bytes off_curve = point.y;
   off_curve.back() ^= 1;
   CHECK_THROWS_AS(ec_public_key_from_point("P-384", point.x, off_curve), Error);
+}
+
+TEST_CASE("a public key file may be the private key: PKCS#1, SEC1 and PKCS#8 give their public half") {
+  // espsecure digest-sbv2-public-key and a recipe's secure_boot_key take either; this was
+  // refused with "no public key, certificate or private key found" (found by a provision test).
+  auto from_pkcs1 = pki::load_public_key_file(test::golden("sign/keys/rsa3072.pem"));
+  auto public_only = pki::load_public_key_file(test::golden("sign/keys/rsa3072_pub.pem"));
+  CHECK(EVP_PKEY_eq(from_pkcs1.get(), public_only.get()) == 1);
+  auto from_sec1 = pki::load_public_key_file(test::golden("sign/keys/ec_p256.pem"));
+  CHECK(EVP_PKEY_eq(from_sec1.get(), pki::load_public_key_file(test::golden("sign/keys/ec_p256_pub.pem")).get()) == 1);
+  const auto dir = test::scratch("public-from-private");
+  const std::string pkcs8 = (dir / "rsa3072.pk8.pem").string(), encrypted = (dir / "enc.pem").string();
+  REQUIRE(std::system(("openssl pkcs8 -topk8 -nocrypt -in '" + test::golden("sign/keys/rsa3072.pem").string() + "' -out '" + pkcs8 + "'").c_str()) == 0);
+  CHECK(EVP_PKEY_eq(pki::load_public_key_file(pkcs8).get(), public_only.get()) == 1);
+  REQUIRE(std::system(("openssl pkey -aes256 -passout pass:x -in '" + test::golden("sign/keys/ec_p256.pem").string() + "' -out '" + encrypted +
+                       "'").c_str()) == 0);
+  auto error = test::error_of([&] { pki::load_public_key_file(encrypted); });
+  REQUIRE(error);
+  CHECK(error->kind() == ErrorKind::Input);
+  CHECK(std::string(error->what()).find("an encrypted private key: give its public key") != std::string::npos);
 }
