@@ -34,6 +34,25 @@ export WRONG_CA_PASS=not-the-passphrase
 bad_case wrong-passphrase-set 5 "recipe.toml.*ca.key.pem" 's/^ca_passphrase_env = .*/ca_passphrase_env = "WRONG_CA_PASS"/'
 bad_case chip-auto 3 "\(device.chip\): \"auto\" is not supported yet" 's/^chip = "esp32"/chip = "auto"/'
 [ "$(sim_log_count "$WORK/bad.log" any SYNC)" -eq 0 ] && ! grep -q connected "$WORK/bad.log" && pass || fail "a bad recipe reached the device"
+
+# A board the images do not admit (the app needs revision v3.1, the simulated ESP32 is v3.0):
+# refused at connect with exit 6, before the ledger gives it a serial, nothing written.
+dir="$WORK/revision"
+cp -r "$base" "$dir"
+python3 - "$dir/firmware.bin" <<'PY'
+import struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+struct.pack_into("<HH", data, 15, 301, 0xFFFF)  # min/max chip revision (major*100+minor)
+open(sys.argv[1], "wb").write(data)
+PY
+expect_exit 6 "image for a newer chip revision" -- "$FWPROV" provision "$dir/recipe.toml" -p "$port" --stub "$STUB_JSON"
+expect_grep "step connect failed: .*firmware.bin: requires chip revision in range \[v3.1 - max rev not set\] \(this chip is revision v3.0\)" \
+  "$WORK/err" "the refusal names the image and both revisions"
+[ "$(sim_log_count "$WORK/bad.log" any FLASH_DEFL_BEGIN)" -eq 0 ] && [ "$(sim_log_count "$WORK/bad.log" any FLASH_BEGIN)" -eq 0 ] &&
+  pass || fail "a refused board was written to"
+expect_exit 0 "ledger after the refusal" -- "$FWPROV" --json ledger list --db "$dir/fwprov-ledger.db"
+[ "$(json_field "$WORK/out" 'len(d["devices"])')" = 0 ] && pass || fail "the refused board got a serial: $(cat "$WORK/out")"
+
 expect_exit 2 "no port" -- "$FWPROV" provision "$base/recipe.toml"
 expect_exit 4 "no recipe file" -- "$FWPROV" provision "$WORK/nope.toml" -p "$port"
 finish
