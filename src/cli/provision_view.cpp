@@ -93,6 +93,9 @@ void StationView::on_progress(std::size_t port, const Region& region, std::uint6
     return;
   }
   if (live_) return redraw(false);
+  // Several ports into a log: each region's step line (with its time) is enough; interleaved
+  // percentage lines of every port would bury the results.
+  if (ports_.size() > 1) return;
   if (!s.bar) s.bar = context_.out.progress(fmt::format("  {}writing {} at 0x{:X}", prefix(port), region.target, region.offset));
   if (s.bar) s.bar(done, total);
 }
