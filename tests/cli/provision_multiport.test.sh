@@ -2,7 +2,7 @@
 # fwprov provision on several ports at once against fwprov-sims (one per port, distinct MACs,
 # each yielding its next board after one is provisioned): one command provisions the total
 # --count across the ports with distinct serials and a consistent ledger; the --json event
-# stream ends with a summary; a corrupting and a stalling port among good ones fail alone and
+# stream ends with a summary; among 8 ports a corrupting and a stalling one fail alone and
 # --retries 1 retries only the failed devices (attempts per device in the ledger).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/esp_sim_lib.sh"
@@ -97,24 +97,30 @@ expect_exit 2 "a port given twice" -- "$FWPROV" provision "$line/recipe.toml" "$
 expect_grep "given twice" "$WORK/err" "the usage error says why"
 for pid in "${SIM_PIDS[@]}"; do stop_sim "$pid"; done
 
-# --- fault isolation: 2 good ports, 5% frame corruption, a stall mid-write; --retries 1
+# --- fault isolation (the issue's must-show): among 8 ports, 6 good, one with 5% frame
+# corruption, one that stalls mid-write; --retries 1
 line="$WORK/faults"
 make_line "$line"
 ports=()
-start_sim good1 --mac 24:0a:c4:11:00:01 --next-device-on-disconnect
-ports+=(-p "socket://127.0.0.1:$SIM_PORT")
-start_sim corrupt --mac 24:0a:c4:12:00:01 --next-device-on-disconnect --corrupt-rate 0.05 --seed 1414
+for i in 1 2 3; do
+  start_sim "good$i" --mac "24:0a:c4:1$i:00:01" --next-device-on-disconnect
+  ports+=(-p "socket://127.0.0.1:$SIM_PORT")
+done
+start_sim corrupt --mac 24:0a:c4:1a:00:01 --next-device-on-disconnect --corrupt-rate 0.05 --seed 1414
 corrupt_port="socket://127.0.0.1:$SIM_PORT"
 ports+=(-p "$corrupt_port")
 # About 10,900 bytes have crossed the link when ota_0's write begins (provision_station.test.sh).
-start_sim stall --mac 24:0a:c4:13:00:01 --next-device-on-disconnect --stall-after 12000
+start_sim stall --mac 24:0a:c4:1b:00:01 --next-device-on-disconnect --stall-after 12000
 stall_port="socket://127.0.0.1:$SIM_PORT"
 ports+=(-p "$stall_port")
-start_sim good2 --mac 24:0a:c4:14:00:01 --next-device-on-disconnect
-ports+=(-p "socket://127.0.0.1:$SIM_PORT")
+for i in 4 5 6; do
+  start_sim "good$i" --mac "24:0a:c4:1$i:00:01" --next-device-on-disconnect
+  ports+=(-p "socket://127.0.0.1:$SIM_PORT")
+done
 # The exit code is the first failed device's: the stalled port's 6, or 6/7 from the corrupted
 # port when it failed first; the summary must say the same.
-"$FWPROV" --json provision "$line/recipe.toml" "${ports[@]}" --stub "$STUB_JSON" --timeout 0.5 --retries 1 >"$WORK/faults.jsonl" 2>"$WORK/faults.err"
+# --timeout 2: a good port must not time out because eight workers share a loaded machine.
+"$FWPROV" --json provision "$line/recipe.toml" "${ports[@]}" --stub "$STUB_JSON" --timeout 2 --retries 1 >"$WORK/faults.jsonl" 2>"$WORK/faults.err"
 rc=$?
 { [ "$rc" = 6 ] || [ "$rc" = 7 ]; } && [ "$(tail -1 "$WORK/faults.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["exit_code"])')" = "$rc" ] &&
   pass || fail "a failed port fails the run with the summary's code (exit $rc): $(tail -5 "$WORK/faults.err")"
@@ -127,7 +133,7 @@ results = [e for e in events if e["event"] == "result"]
 by_port = {}
 for r in results:
     by_port.setdefault(r["port"], []).append(r)
-assert len(by_port) == 4, by_port.keys()
+assert len(by_port) == 8, by_port.keys()
 for port, rs in by_port.items():
     if port in (stall, corrupt):
         continue
@@ -135,7 +141,7 @@ for port, rs in by_port.items():
 s = by_port[stall]
 assert [(r["ok"], r["attempt"], r["final"]) for r in s] == [(False, 1, False), (False, 2, True)], s
 assert all(r["failed_step"].startswith("write ") and r["error"]["exit_code"] == 6 for r in s), s
-assert s[0]["serial"] == s[1]["serial"] and s[0]["mac"] == s[1]["mac"] == "24:0a:c4:13:00:01"
+assert s[0]["serial"] == s[1]["serial"] and s[0]["mac"] == s[1]["mac"] == "24:0a:c4:1b:00:01"
 c = by_port[corrupt]
 # the corrupted port: succeeds (maybe after its retry) or fails cleanly, step and code said
 assert c[-1]["final"] and len(c) <= 2, c
@@ -143,7 +149,7 @@ for r in c:
     assert r["ok"] or (r["failed_step"] and r["error"]["exit_code"] in (6, 7)), r
 summary = events[-1]
 assert summary["ok"] is False and summary["exit_code"] in (6, 7), summary
-assert summary["totals"]["devices"] == 4 and summary["totals"]["attempts"] == len(results), summary
+assert summary["totals"]["devices"] == 8 and summary["totals"]["attempts"] == len(results), summary
 # every device and its attempts that reached the ledger (got a serial), for the ledger check;
 # an attempt that failed at connect (no answer, or a MAC read twice that differs) never does
 for r in results:
@@ -157,14 +163,14 @@ import json, sys
 devices = {d["mac"]: d for d in json.load(open(sys.argv[1]))["devices"]}
 # a board that never answered (corruption during connect) has no MAC and no ledger record
 streamed = [l for l in (line.split() for line in open(sys.argv[2])) if l[0] != "None" and l[1] != "0"]
-assert len(devices) == len(streamed) >= 3, (devices.keys(), streamed)
+assert len(devices) == len(streamed) >= 7, (devices.keys(), streamed)
 for mac, attempts, status, serial in streamed:
     d = devices[mac]
     assert (d["attempts"], d["status"], d["serial"]) == (int(attempts), status, serial), (d, attempts, status)
 assert len({d["serial"] for d in devices.values()}) == len(devices)
-assert devices["24:0a:c4:13:00:01"]["attempts"] == 2 and devices["24:0a:c4:13:00:01"]["status"] == "failed"
+assert devices["24:0a:c4:1b:00:01"]["attempts"] == 2 and devices["24:0a:c4:1b:00:01"]["status"] == "failed"
 PY
-expect_exit 0 "the stalled device's record" -- "$FWPROV" --json ledger show 24:0a:c4:13:00:01 --db "$line/fwprov-ledger.db"
+expect_exit 0 "the stalled device's record" -- "$FWPROV" --json ledger show 24:0a:c4:1b:00:01 --db "$line/fwprov-ledger.db"
 [ "$(json_field "$WORK/out" '[(a["result"], a["failed_step"].split()[0]) for a in d["attempts"]]')" = "[('failed', 'write'), ('failed', 'write')]" ] &&
   pass || fail "both attempts failed at a write step: $(head -c 400 "$WORK/out")"
 finish
