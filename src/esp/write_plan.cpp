@@ -53,6 +53,13 @@ std::vector<PlannedWrite> plan_writes(const std::vector<WriteRequest>& requests,
   return plan;
 }
 
+std::string chip_problem(const image::ExtendedHeader& ext, const Target& target) {
+  if (ext.chip_id == target.image_chip_id) return "";
+  const Target* other = target_by_chip_id(ext.chip_id);
+  return fmt::format("is not an {} image (its header names {})", target.display_name,
+                     other != nullptr ? std::string(other->display_name) : fmt::format("chip id {}", ext.chip_id));
+}
+
 std::string revision_problem(const image::ExtendedHeader& ext, const Target& target, unsigned major_revision,
                              unsigned minor_revision) {
   const unsigned revision = major_revision * 100 + minor_revision;
@@ -81,11 +88,8 @@ std::vector<std::string> image_guard_problems(const std::vector<PlannedWrite>& p
     }
     const auto& ext = parsed.extended;
     const std::string name = write.file.string();
-    if (ext.chip_id != target.image_chip_id) {
-      const Target* other = target_by_chip_id(ext.chip_id);
-      problems.push_back(fmt::format("{}: is not an {} image (its header names {}); use --force to flash anyway", name,
-                                     target.display_name,
-                                     other != nullptr ? std::string(other->display_name) : fmt::format("chip id {}", ext.chip_id)));
+    if (std::string why = chip_problem(ext, target); !why.empty()) {
+      problems.push_back(fmt::format("{}: {}; use --force to flash anyway", name, why));
       continue;
     }
     if (std::string why = revision_problem(ext, target, major_revision, minor_revision); !why.empty())

@@ -9,6 +9,7 @@
 #include "fwprov/core/file_io.hpp"
 #include "fwprov/esp/loader.hpp"
 #include "fwprov/esp/target.hpp"
+#include "fwprov/esp/write_plan.hpp"
 #include "fwprov/image/image.hpp"
 #include "fwprov/image/patch.hpp"
 #include "fwprov/partitions/codec.hpp"
@@ -64,11 +65,9 @@ std::optional<image::ExtendedHeader> check_image_chip(ByteView data, const esp::
   } catch (const Error&) {
     return std::nullopt;
   }
-  if (parsed.extended.chip_id == target.image_chip_id) return parsed.extended;
-  const esp::Target* other = esp::target_by_chip_id(parsed.extended.chip_id);
-  throw Error(ErrorKind::Input, where,
-              fmt::format("{} is not an {} image (its header names {})", name, target.display_name,
-                          other ? std::string(other->display_name) : fmt::format("chip id {}", parsed.extended.chip_id)));
+  if (std::string why = esp::chip_problem(parsed.extended, target); !why.empty())
+    throw Error(ErrorKind::Input, where, fmt::format("{} {}", name, why));
+  return parsed.extended;
 }
 
 }  // namespace

@@ -36,6 +36,10 @@ struct PlannedWrite {
 std::vector<PlannedWrite> plan_writes(const std::vector<WriteRequest>& requests, const image::FlashParams& params,
                                       std::uint32_t flash_size = 0, const Target& target = all_targets()[0]);
 
+// esptool's chip rule for one image header: why an image for another chip is refused, without
+// the file name and advice ("is not an ESP32-C3 image (its header names ESP32)"; "" when it fits).
+std::string chip_problem(const image::ExtendedHeader& header, const Target& target);
+
 // esptool's revision rule for one image header: the min/max revision range when set, else the
 // legacy min-revision byte (compared with the major revision, or the minor one on the C3).
 // Returns why `revision` is refused, without the file name and advice ("" when admitted).
