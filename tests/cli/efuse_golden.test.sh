@@ -8,6 +8,7 @@
 # Arguments: the chips to run (default every chip folder); ctest runs one test per chip.
 # ctest-split: esp32 esp32c3 esp32s3 esp32c6
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/efuse_chain_lib.sh"
 GOLDEN="$(cd "$(dirname "$0")/../golden/efuse" && pwd)"
 chips=("$@")
 [ "${#chips[@]}" -gt 0 ] || for dir in "$GOLDEN"/*/; do chips+=("$(basename "$dir")"); done
@@ -35,12 +36,7 @@ for chip in "${chips[@]}"; do
     mkdir -p "$run"
     # Chains start from no file at all (espefuse creates a blank one).
     case "$step" in *00_blank) rm -f "$run/efuse.bin" ;; esac
-    for input in "$dir"/*; do
-      case "$(basename "$input")" in
-        args.json|efuse.bin|efuse_before.bin|summary.json|summary.txt|dump.txt|output.txt|register-trace.txt) ;;
-        *) cp "$input" "$run/" ;;
-      esac
-    done
+    copy_step_inputs "$dir" "$run"
     [ -e "$run/efuse.bin" ] && cp "$run/efuse.bin" "$run/before.bin"
     mapfile -t argv < <(step_argv "$dir")
     before_failures=$FAILURES

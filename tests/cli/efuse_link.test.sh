@@ -10,6 +10,7 @@
 # ctest-split: esp32 esp32c3 esp32s3 esp32c6
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/esp_sim_lib.sh"
+source "$(dirname "$0")/efuse_chain_lib.sh"
 GOLDEN="$(cd "$(dirname "$0")/../golden/efuse" && pwd)"
 STEP="$(dirname "$0")/efuse_link_step.py"
 chips=("$@")
@@ -33,12 +34,7 @@ for chip in "${chips[@]}"; do
         sim_pid=$SIM_PID
         rm -f "$run/timing" ;;
     esac
-    for input in "$dir"/*; do
-      case "$(basename "$input")" in
-        args.json|efuse.bin|efuse_before.bin|summary.json|summary.txt|dump.txt|output.txt|register-trace.txt) ;;
-        *) cp "$input" "$run/" ;;
-      esac
-    done
+    copy_step_inputs "$dir" "$run"
     cp "$run/sim-efuse.bin" "$run/before.bin"
     # The step's expected exit code, then its argv with the virtual file swapped for the port.
     mapfile -t argv < <(python3 "$STEP" argv "$dir")
